@@ -1,0 +1,66 @@
+import type { AirbyteMessage } from './messages.js';
+import type { SecretMasker } from '../logging/mask.js';
+
+export interface OutputStream {
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/**
+ * The only code that writes to stdout. Messages are serialised once, batched into large writes
+ * (a write per record would dominate the read loop), and back-pressure is honoured: `write`
+ * returns a promise only when the stream asked us to wait.
+ *
+ * LOG and TRACE messages are masked by value; RECORD data is the user's data and is not touched.
+ */
+export class MessageWriter {
+  private buffer = '';
+  private pending: Promise<void> | undefined;
+  private readonly highWaterMark: number;
+
+  constructor(
+    private readonly out: OutputStream,
+    private readonly masker?: SecretMasker,
+    options: { highWaterMark?: number } = {},
+  ) {
+    this.highWaterMark = options.highWaterMark ?? 64 * 1024;
+  }
+
+  /** Queues a message; resolves when it is safe to continue (i.e. after a drain when needed). */
+  write(message: AirbyteMessage): Promise<void> | undefined {
+    let line = JSON.stringify(message);
+    if (this.masker && (message.type === 'LOG' || message.type === 'TRACE' || message.type === 'CONTROL')) {
+      line = this.masker.mask(line);
+    }
+    return this.writeLine(line);
+  }
+
+  /** Writes an already serialised JSON line (no newline). Used by the logger. */
+  writeLine(line: string): Promise<void> | undefined {
+    this.buffer += `${line}\n`;
+    if (this.buffer.length >= this.highWaterMark) return this.flush();
+    return this.pending;
+  }
+
+  flush(): Promise<void> | undefined {
+    if (this.buffer.length > 0) {
+      const chunk = this.buffer;
+      this.buffer = '';
+      if (!this.out.write(chunk)) {
+        this.pending = new Promise<void>((resolve) => {
+          this.out.once('drain', () => {
+            this.pending = undefined;
+            resolve();
+          });
+        });
+      }
+    }
+    return this.pending;
+  }
+
+  /** Flushes everything and waits until the stream has taken it. */
+  async end(): Promise<void> {
+    await this.flush();
+    await this.pending;
+  }
+}

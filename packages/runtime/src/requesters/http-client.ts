@@ -1,0 +1,92 @@
+import { Agent, type Dispatcher, interceptors, request } from 'undici';
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Milliseconds before the whole exchange is abandoned (then retried as transient). */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The raw body. Decoders turn it into records. */
+  body: Buffer;
+  url: string;
+  request: HttpRequest;
+  /** The body as UTF-8 text (decoded once, on first use). */
+  text(): string;
+}
+
+export interface HttpClient {
+  send(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * HTTP transport on undici: one keep-alive pool per origin (undici's Agent keeps them), no
+ * retries, no redirects policy of its own beyond following them, bodies read whole per page.
+ * Retry semantics are ours and live in the requester.
+ */
+export class UndiciHttpClient implements HttpClient {
+  private readonly agent: Dispatcher;
+
+  constructor(options: { connections?: number; timeoutMs?: number } = {}) {
+    // Python's requests follows redirects; so do we.
+    this.agent = new Agent({
+      connections: options.connections ?? 16,
+      keepAliveTimeout: 10_000,
+      headersTimeout: options.timeoutMs ?? 300_000,
+      bodyTimeout: options.timeoutMs ?? 300_000,
+    }).compose(interceptors.redirect({ maxRedirections: 10 }));
+  }
+
+  async send(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
+    const response = await request(req.url, {
+      method: req.method as Dispatcher.HttpMethod,
+      headers: req.headers,
+      body: req.body,
+      dispatcher: this.agent,
+      signal,
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    return makeResponse(req, response.statusCode, flattenHeaders(response.headers), body);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+export function makeResponse(
+  req: HttpRequest,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer,
+): HttpResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers,
+    body,
+    url: req.url,
+    request: req,
+    text() {
+      text ??= body.toString('utf8');
+      return text;
+    },
+  };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

@@ -1,0 +1,37 @@
+import type { Builder } from '../factory/build-context.js';
+import { parametersOf } from '../factory/build-context.js';
+import { InterpolatedString } from '../interpolation/index.js';
+import { type InjectInto, type RequestOptions, injectValue } from './request-options.js';
+
+/** A built RequestOption: where to put a value; `field_name` and `field_path` are templates. */
+export class RequestOption {
+  constructor(
+    readonly injectInto: InjectInto,
+    private readonly fieldName: InterpolatedString | undefined,
+    private readonly fieldPath: InterpolatedString[] | undefined,
+    private readonly config: Record<string, unknown>,
+  ) {}
+
+  inject(value: unknown, target: RequestOptions, extra: Record<string, unknown> = {}): RequestOptions {
+    const fieldName = this.fieldName ? String(this.fieldName.eval(this.config, extra)) : undefined;
+    const fieldPath = this.fieldPath?.map((part) => String(part.eval(this.config, extra)));
+    return injectValue({ inject_into: this.injectInto, fieldName, fieldPath }, value, target);
+  }
+
+  /** The key this option writes, for messages and conflict checks. */
+  describe(): string {
+    return `${this.injectInto}:${this.fieldName?.source ?? this.fieldPath?.map((p) => p.source).join('.')}`;
+  }
+}
+
+export const buildRequestOption: Builder<RequestOption> = (model, ctx) => {
+  const parameters = parametersOf(model);
+  const name = model.field_name as string | undefined;
+  const path = model.field_path as string[] | undefined;
+  return new RequestOption(
+    model.inject_into as InjectInto,
+    name === undefined ? undefined : new InterpolatedString(name, parameters),
+    path?.map((part) => new InterpolatedString(part, parameters)),
+    ctx.config,
+  );
+};

@@ -1,0 +1,119 @@
+import type { Json, RunContext } from '../context.js';
+import type { Decoder } from '../decoders/decoder.js';
+import { RuntimeError } from '../errors/runtime-error.js';
+import type { RecordSelector } from '../extractors/record-selector.js';
+import type { PageInfo, PageToken, Paginator } from '../paginators/paginator.js';
+import { type StreamSlice, sliceView } from '../partitioning/stream-slice.js';
+import type { HttpResponse } from '../requesters/http-client.js';
+import type { HttpRequester } from '../requesters/http-requester.js';
+import { mergeRequestOptions, type RequestOptions } from '../requesters/request-options.js';
+
+export interface RetrieverParts {
+  requester: HttpRequester;
+  selector: RecordSelector;
+  paginator: Paginator;
+  decoder: Decoder;
+  /** Request options of the stream slicer (partition router + cursor) for a slice. */
+  sliceOptions: (slice: StreamSlice) => Partial<RequestOptions>;
+  ignoreSlicerOptionsOnPagination: boolean;
+  /** Stops a data feed early (is_data_feed). */
+  shouldStop?: (slice: StreamSlice, lastRecord: Json | undefined) => boolean;
+  /** For the Builder's page limit: stop after this many pages per slice. */
+  pageLimit?: number;
+  streamName: string;
+  /** Marks requests in the Builder's view (PARENT_STREAM when read for a child). */
+  requestKind?: string;
+}
+
+/**
+ * SimpleRetriever: reads every page of one slice. Records are yielded as soon as their page is
+ * decoded; nothing holds more than the current page.
+ */
+export class SimpleRetriever {
+  constructor(
+    private readonly parts: RetrieverParts,
+    private readonly run: RunContext,
+  ) {}
+
+  async *read(slice: StreamSlice): AsyncIterable<Json> {
+    const { requester, selector, paginator, decoder } = this.parts;
+    let token: PageToken | undefined = paginator.initialToken();
+    let pages = 0;
+    for (;;) {
+      const extra = mergeRequestOptions([
+        paginator.requestOptions(token),
+        token && this.parts.ignoreSlicerOptionsOnPagination ? undefined : this.parts.sliceOptions(slice),
+      ]);
+      const result = await requester.send({
+        slice,
+        nextPageToken: token,
+        extra,
+        pathOverride: paginator.path(token),
+        decoder,
+        kind: this.parts.requestKind,
+      });
+      pages += 1;
+      this.run.observer?.onPage?.(this.parts.streamName);
+      if (result.ignored) return;
+
+      const counter = { raw: 0 };
+      let lastPageSize = 0;
+      let lastRecord: Json | undefined;
+      const context = { stream_slice: sliceView(slice), next_page_token: token, stream_name: this.parts.streamName };
+      for (const record of selector.select(result.bodies, context, counter)) {
+        lastPageSize += 1;
+        lastRecord = record;
+        yield record;
+      }
+      if (this.parts.pageLimit !== undefined && pages >= this.parts.pageLimit) return;
+      if (this.parts.shouldStop?.(slice, lastRecord)) return;
+
+      const page: PageInfo = {
+        response: result.response,
+        body: result.bodies[0] ?? {},
+        headers: headersWithLinks(result.response),
+        lastPageSize,
+        rawPageSize: counter.raw,
+        lastRecord,
+        lastTokenValue: token?.next_page_token,
+      };
+      const next = paginator.nextPageToken(page);
+      if (!next) return;
+      // Stricter than the CDK: the same token twice would read the same page forever.
+      if (token && sameToken(next, token)) {
+        throw new RuntimeError(
+          'PAGINATION_LOOP',
+          `the paginator of stream '${this.parts.streamName}' returned the same next-page token twice (${JSON.stringify(next.next_page_token)}); stopping instead of reading the same page again`,
+        );
+      }
+      token = next;
+    }
+  }
+}
+
+function sameToken(a: PageToken, b: PageToken): boolean {
+  return JSON.stringify(a.next_page_token) === JSON.stringify(b.next_page_token);
+}
+
+/** Headers as templates see them: `link` replaced by the parsed links, as requests' response.links. */
+export function headersWithLinks(response: HttpResponse): Json {
+  const headers: Json = { ...response.headers };
+  const link = response.headers.link;
+  if (link !== undefined) headers.link = parseLinkHeader(link);
+  return headers;
+}
+
+export function parseLinkHeader(value: string): Record<string, Record<string, string>> {
+  const links: Record<string, Record<string, string>> = {};
+  for (const part of value.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (!match) continue;
+    const link: Record<string, string> = { url: match[1] ?? '' };
+    for (const param of (match[2] ?? '').split(';')) {
+      const kv = /^\s*([^=\s]+)\s*=\s*"?([^"]*)"?\s*$/.exec(param);
+      if (kv) link[kv[1] as string] = kv[2] ?? '';
+    }
+    links[link.rel ?? link.url ?? ''] = link;
+  }
+  return links;
+}

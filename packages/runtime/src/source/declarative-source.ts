@@ -1,0 +1,128 @@
+import type { Json, RunContext } from '../context.js';
+import { RuntimeError } from '../errors/runtime-error.js';
+import { BuildContext, type Builder, type Model } from '../factory/build-context.js';
+import { createRegistry } from '../factory/registry.js';
+import type { LoadedManifest } from '../manifest/index.js';
+import type { DeclarativeStream } from '../streams/declarative-stream.js';
+import type { ReadLimits } from '../streams/build-stream.js';
+
+/**
+ * A loaded manifest plus a run: builds the streams once, with the config, and answers spec,
+ * check and discover. Reading is in read.ts.
+ */
+export class DeclarativeSource {
+  private built: DeclarativeStream[] | undefined;
+  private readonly registry: ReadonlyMap<string, Builder>;
+
+  constructor(
+    readonly loaded: LoadedManifest,
+    readonly run: RunContext,
+    private readonly limits: ReadLimits = {},
+  ) {
+    this.registry = createRegistry();
+  }
+
+  get manifest(): Model {
+    return this.loaded.manifest;
+  }
+
+  /** The SPEC message body, as the CDK's Spec.generate_spec shapes it. */
+  spec(): Json {
+    return specOf(this.manifest);
+  }
+
+  streams(): DeclarativeStream[] {
+    if (this.built) return this.built;
+    const root = this.rootContext();
+    const streamModels = (this.manifest.streams as Model[] | undefined) ?? [];
+    const streamsCtx = root.at('streams');
+    this.built = streamModels.map((model, index) =>
+      streamsCtx.at(index).component<DeclarativeStream>(model, 'DeclarativeStream'),
+    );
+    const dynamic = this.manifest.dynamic_streams as Model[] | undefined;
+    if (dynamic && dynamic.length > 0) {
+      throw new RuntimeError('MANIFEST_UNSUPPORTED', 'dynamic_streams are not supported by this runtime yet', {
+        path: 'dynamic_streams',
+      });
+    }
+    return this.built;
+  }
+
+  stream(name: string): DeclarativeStream | undefined {
+    return this.streams().find((stream) => stream.name === name);
+  }
+
+  private rootContext(): BuildContext {
+    const shared: Record<string, unknown> = { limits: this.limits };
+    const root = new BuildContext(this.run, this.registry, '', (node) => this.loaded.locate(node), shared);
+    if (this.manifest.api_budget) shared.apiBudget = root.required(this.manifest, 'api_budget');
+    return root;
+  }
+
+  /** DeclarativeSource-level check: CheckStream (read one record of each named stream). */
+  async check(): Promise<{ status: 'SUCCEEDED' | 'FAILED'; message?: string }> {
+    const checkModel = (this.manifest.check as Model | undefined) ?? { type: 'CheckStream', stream_names: [] };
+    const streams = this.streams();
+    if (streams.length === 0) return { status: 'FAILED', message: 'The manifest defines no streams to check' };
+    const names = checkStreamNames(checkModel, this.run.config, streams);
+    for (const name of names) {
+      const stream = streams.find((s) => s.name === name);
+      if (!stream) {
+        throw new RuntimeError('MANIFEST_INVALID', `check names stream '${name}', which the manifest does not define`, {
+          path: 'check.stream_names',
+          help: `Expected one of ${streams.map((s) => s.name).join(', ')}`,
+        });
+      }
+      try {
+        for await (const event of stream.read(undefined)) {
+          if (event.record) break;
+        }
+      } catch (error) {
+        const message = error instanceof RuntimeError ? error.describe() : (error as Error).message;
+        return { status: 'FAILED', message: `Stream ${name} is not available: ${message}` };
+      }
+    }
+    return { status: 'SUCCEEDED' };
+  }
+
+  discover(): { streams: Json[] } {
+    return {
+      streams: this.streams().map((stream) => {
+        const entry: Json = {
+          name: stream.name,
+          json_schema: stream.parts.schemaLoader.schema(),
+          supported_sync_modes: stream.supportsIncremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
+          is_resumable: stream.supportsIncremental,
+          is_file_based: false,
+        };
+        if (stream.supportsIncremental) {
+          entry.source_defined_cursor = true;
+          entry.default_cursor_field = stream.cursorField;
+        }
+        if (stream.primaryKey.length > 0) entry.source_defined_primary_key = stream.primaryKey;
+        return entry;
+      }),
+    };
+  }
+}
+
+export function specOf(manifest: Model): Json {
+  const spec = manifest.spec as Model | undefined;
+  if (!spec) {
+    throw new RuntimeError('MANIFEST_INVALID', "the manifest has no 'spec' (its connection_specification is what the user fills in)", {
+      path: 'spec',
+    });
+  }
+  const out: Json = { connectionSpecification: spec.connection_specification ?? {} };
+  if (spec.documentation_url) out.documentationUrl = spec.documentation_url;
+  if (spec.advanced_auth) out.advanced_auth = spec.advanced_auth;
+  return out;
+}
+
+function checkStreamNames(check: Model, config: Json, streams: DeclarativeStream[]): string[] {
+  const fromConfig = config.__check_stream_names;
+  if (Array.isArray(fromConfig) && fromConfig.length > 0) return fromConfig.map(String);
+  if (check.type === 'CheckDynamicStream') return streams.slice(0, 1).map((s) => s.name);
+  const names = check.stream_names;
+  return Array.isArray(names) && names.length > 0 ? names.map(String) : streams.slice(0, 1).map((s) => s.name);
+}

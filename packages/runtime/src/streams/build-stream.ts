@@ -1,0 +1,125 @@
+import type { Json } from '../context.js';
+import type { Decoder } from '../decoders/decoder.js';
+import { type RecordExtractor } from '../extractors/dpath-extractor.js';
+import { RecordSelector, type RecordFilterLike } from '../extractors/record-selector.js';
+import { createNormalizer } from '../extractors/schema-normalization.js';
+import type { Builder, BuildContext, Model } from '../factory/build-context.js';
+import { parametersOf } from '../factory/build-context.js';
+import { createCursor } from '../incremental/builders.js';
+import type { Paginator } from '../paginators/paginator.js';
+import { noPagination } from '../paginators/no-pagination.js';
+import { createRouter } from '../partitioning/builders.js';
+import { mergeRequestOptions } from '../requesters/request-options.js';
+import type { HttpRequester } from '../requesters/http-requester.js';
+import { SimpleRetriever } from '../retrievers/simple-retriever.js';
+import type { RecordTransformation } from '../transformations/transformation.js';
+import { DeclarativeStream } from './declarative-stream.js';
+import { compositeSchemaLoader, type SchemaLoader } from './schema-loaders/schema-loader.js';
+
+/** Limits a test read puts on a stream (the Builder); the CLI sets none. */
+export interface ReadLimits {
+  pages?: number;
+  slices?: number;
+}
+
+/**
+ * Builds a DeclarativeStream: the retriever's parts, the partition router, the cursor over it,
+ * and the schema loader. Components do not re-check what the schema guarantees.
+ */
+export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) => {
+  const name = String(model.name ?? parametersOf(model).name ?? '');
+  const retrieverModel = model.retriever as Model;
+  if (retrieverModel.type !== undefined && retrieverModel.type !== 'SimpleRetriever') {
+    ctx.at('retriever').component(retrieverModel);
+  }
+  const rctx = ctx.at('retriever');
+
+  const schemaLoader = buildSchemaLoader(model, ctx, name);
+  const router = createRouter(retrieverModel, rctx);
+  const { cursor, incremental } = createCursor(model.incremental_sync as Model | undefined, router, ctx.at('incremental_sync'), { name });
+
+  const decoder = rctx.optional<Decoder>(retrieverModel, 'decoder') ?? rctx.at('decoder').component<Decoder>({ type: 'JsonDecoder' });
+  const requester = rctx.required<HttpRequester>(retrieverModel, 'requester', 'HttpRequester');
+  const paginator = rctx.optional<Paginator>(retrieverModel, 'paginator') ?? noPagination;
+  const selector = buildSelector(retrieverModel.record_selector as Model, rctx.at('record_selector'), {
+    transformations: ctx.list<RecordTransformation>(model, 'transformations'),
+    schemaLoader,
+    clientSide: Boolean((model.incremental_sync as Model | undefined)?.is_client_side_incremental),
+  });
+
+  const retriever = new SimpleRetriever(
+    {
+      requester,
+      selector,
+      paginator,
+      decoder,
+      sliceOptions: (slice) => mergeRequestOptions([router?.requestOptions(slice), cursor.requestOptions(slice)]),
+      ignoreSlicerOptionsOnPagination: Boolean(retrieverModel.ignore_stream_slicer_parameters_on_paginated_requests),
+      shouldStop: cursor.shouldStopPaginating ? (slice, last) => cursor.shouldStopPaginating?.(slice, last) ?? false : undefined,
+      streamName: name,
+      pageLimit: (ctx.shared.limits as ReadLimits | undefined)?.pages,
+    },
+    ctx.run,
+  );
+
+  return new DeclarativeStream(
+    {
+      name,
+      primaryKey: primaryKeyOf(model.primary_key),
+      retriever,
+      router,
+      cursor,
+      schemaLoader,
+      incremental,
+    },
+    ctx.run,
+  );
+};
+
+function buildSelector(
+  model: Model,
+  ctx: BuildContext,
+  stream: { transformations: RecordTransformation[]; schemaLoader: SchemaLoader; clientSide: boolean },
+): RecordSelector {
+  const extractor = ctx.required<RecordExtractor>(model, 'extractor', 'DpathExtractor');
+  const filter = ctx.optional<RecordFilterLike>(model, 'record_filter', 'RecordFilter');
+  const explicit = model.transform_before_filtering;
+  const transformBeforeFiltering = typeof explicit === 'boolean' ? explicit : stream.clientSide;
+  const mode = model.schema_normalization;
+  let normalize: ((record: Json) => Json) | undefined;
+  if (mode === 'Default') {
+    let normalizer: ((record: Json) => Json) | undefined;
+    normalize = (record) => {
+      normalizer ??= createNormalizer('Default', stream.schemaLoader.schema());
+      return normalizer ? normalizer(record) : record;
+    };
+  } else if (typeof mode === 'object' && mode !== null) {
+    ctx.at('schema_normalization').component(mode as Model);
+  }
+  return new RecordSelector(extractor, filter, stream.transformations, transformBeforeFiltering, normalize);
+}
+
+function buildSchemaLoader(model: Model, ctx: BuildContext, name: string): SchemaLoader {
+  const loaderModel = model.schema_loader;
+  let loader: SchemaLoader;
+  if (Array.isArray(loaderModel)) loader = compositeSchemaLoader(ctx.list<SchemaLoader>(model, 'schema_loader'));
+  else if (loaderModel) loader = ctx.required<SchemaLoader>(model, 'schema_loader');
+  else {
+    loader = ctx.at('schema_loader').component<SchemaLoader>({
+      type: 'JsonFileSchemaLoader',
+      $parameters: { ...parametersOf(model), name },
+    });
+  }
+  let cached: Json | undefined;
+  return { schema: () => (cached ??= loader.schema()) };
+}
+
+/** Airbyte's primary key shapes: 'id' → [['id']]; ['a','b'] → [['a'],['b']]; [['a','b']] as is. */
+export function primaryKeyOf(value: unknown): string[][] {
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string') return [[value]];
+  if (Array.isArray(value)) {
+    return value.map((part) => (Array.isArray(part) ? part.map(String) : [String(part)]));
+  }
+  return [];
+}

@@ -1,0 +1,75 @@
+import type { Json, RunContext } from '../context.js';
+import type { Cursor } from '../incremental/cursor.js';
+import { EMPTY_SLICE, type StreamSlice, sliceView } from '../partitioning/stream-slice.js';
+import type { PartitionRouter } from '../partitioning/partition-router.js';
+import type { SimpleRetriever } from '../retrievers/simple-retriever.js';
+import type { SchemaLoader } from './schema-loaders/schema-loader.js';
+
+export type StreamEvent = { record: Json; state?: undefined } | { state: Json; record?: undefined };
+
+export interface StreamParts {
+  name: string;
+  primaryKey: string[][];
+  retriever: SimpleRetriever;
+  router: PartitionRouter | undefined;
+  cursor: Cursor;
+  schemaLoader: SchemaLoader;
+  /** Migrates incoming state from older shapes (state_migrations). */
+  migrateState?: (state: Json | undefined) => Json | undefined;
+  /** Incremental when the manifest defines a real cursor. */
+  incremental: boolean;
+}
+
+/**
+ * DeclarativeStream: the one place where the partition router, the cursor and the retriever are
+ * wired together. Slices come from the cursor over the router's partitions; each slice's records
+ * come from the retriever; the cursor's state follows the records it covers.
+ */
+export class DeclarativeStream {
+  constructor(
+    readonly parts: StreamParts,
+    private readonly run: RunContext,
+  ) {}
+
+  get name(): string {
+    return this.parts.name;
+  }
+
+  get primaryKey(): string[][] {
+    return this.parts.primaryKey;
+  }
+
+  get cursorField(): string[] {
+    return this.parts.cursor.cursorField;
+  }
+
+  get supportsIncremental(): boolean {
+    return this.parts.incremental;
+  }
+
+  async *read(state: Json | undefined): AsyncIterable<StreamEvent> {
+    const { cursor, router, retriever } = this.parts;
+    const initial = this.parts.migrateState ? this.parts.migrateState(state) : state;
+    cursor.setInitialState(initial);
+    const partitions = router ? router.partitions() : single(EMPTY_SLICE);
+    for await (const slice of cursor.slices(partitions)) {
+      this.run.observer?.onSlice?.(this.name, sliceView(slice));
+      for await (const record of retriever.read(slice)) {
+        if (cursor.observe(slice, record)) yield { record };
+      }
+      const sliceState = cursor.closeSlice(slice);
+      if (sliceState) yield { state: sliceState };
+    }
+    const finalState = cursor.finalState();
+    if (finalState) yield { state: finalState };
+  }
+
+  /** Records only: how a parent stream is read for its children. */
+  async *readRecords(state?: Json): AsyncIterable<Json> {
+    for await (const event of this.read(state)) if (event.record) yield event.record;
+  }
+}
+
+async function* single(slice: StreamSlice): AsyncIterable<StreamSlice> {
+  yield slice;
+}
