@@ -38,6 +38,10 @@ export async function runEntrypoint(argv: string[], io: EntrypointIO): Promise<n
   const clock = io.clock ?? Date.now;
   const emit = (message: AirbyteMessage) => writer.write(message);
   let http: HttpClient | undefined;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stderr?.write(`${USAGE}\n`);
+    return 0;
+  }
   try {
     const args = parseCommand(argv);
     const logger = createLogger(writer, masker, args.debug ? 'debug' : 'info');
