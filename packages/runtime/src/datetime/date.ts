@@ -75,26 +75,28 @@ export class PyDate {
 
   /** date + timedelta: only whole days count; isodate's months/years are applied first, clamping the day. */
   plus(d: Duration): PyDate {
-    let base: PyDate = this;
-    if (d.hasCalendarPart) {
-      if (!Number.isInteger(d.years) || !Number.isInteger(d.months)) {
-        throw new DateTimeValueError('fractional years or months not supported for date calculations');
-      }
-      const monthIndex = this.month - 1 + d.months;
-      const year = this.year + d.years + Math.floor(monthIndex / 12);
-      const month = floorMod(monthIndex, 12) + 1;
-      base = this.replace({ year, month, day: Math.min(this.day, daysInMonth(year, month)) });
-    }
-    return PyDate.fromOrdinal(base.toordinal() + d.days);
+    return PyDate.fromOrdinal(this.shiftCalendar(d.years, d.months).toordinal() + d.days);
   }
 
   /**
    * date - timedelta. Python computes `self + timedelta(-td.days)`, so a
-   * sub-day timedelta changes nothing; isodate negates the calendar part.
+   * sub-day timedelta changes nothing; isodate subtracts months and years
+   * first, then the timedelta part the same way.
    */
   minus(d: Duration): PyDate {
-    if (d.hasCalendarPart) return this.plus(d.negate());
-    return PyDate.fromOrdinal(this.toordinal() - d.days);
+    return PyDate.fromOrdinal(this.shiftCalendar(-d.years, -d.months).toordinal() - d.days);
+  }
+
+  private shiftCalendar(years: number, months: number): PyDate {
+    if (years === 0 && months === 0) return this;
+    if (!Number.isInteger(years) || !Number.isInteger(months)) {
+      throw new DateTimeValueError('fractional years or months not supported for date calculations');
+    }
+    const monthIndex = this.month - 1 + months;
+    const year = this.year + years + Math.floor(monthIndex / 12);
+    const month = floorMod(monthIndex, 12) + 1;
+    if (year < MIN_YEAR || year > MAX_YEAR) throw new DateTimeValueError(`year ${year} is out of range`);
+    return PyDate.of(year, month, Math.min(this.day, daysInMonth(year, month)));
   }
 
   /** this - other (Python's date - date). */

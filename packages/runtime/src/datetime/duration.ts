@@ -106,11 +106,8 @@ export class Duration {
     return this.years !== 0 || this.months !== 0;
   }
 
-  /** Python's timedelta.total_seconds(). isodate's Duration has no such method, so calendar durations throw. */
+  /** Python's timedelta.total_seconds(); isodate delegates this to the timedelta part, ignoring months and years. */
   total_seconds(): number {
-    if (this.hasCalendarPart) {
-      throw new TypeError("'Duration' object has no attribute 'total_seconds' (it has a month or year part)");
-    }
     const wholeSeconds = this.days * 86_400 + this.seconds;
     const micros = wholeSeconds * MICROS_PER_SECOND + this.microseconds;
     // Integer division is correctly rounded while the numerator is exact.
@@ -139,7 +136,7 @@ export class Duration {
     return this.plus(other.negate());
   }
 
-  /** Python's timedelta * number (rounded to the microsecond, ties to even); isodate scales years and months too. */
+  /** Python's timedelta * number (rounded to the microsecond, ties to even); isodate scales years and months by integers only. */
   times(factor: number): Duration {
     if (Number.isInteger(factor)) {
       return new Duration(
@@ -149,8 +146,10 @@ export class Duration {
         this.years * factor,
       );
     }
-    const micros = roundHalfEven(this.totalMicros * factor);
-    return new Duration(0, micros, this.months * factor, this.years * factor);
+    if (this.hasCalendarPart) {
+      throw new TypeError("unsupported operand type(s) for *: 'Duration' and 'float'");
+    }
+    return new Duration(0, roundHalfEven(this.totalMicros * factor), 0, 0);
   }
 
   /** Python's timedelta / timedelta (a float). */
@@ -176,8 +175,8 @@ export class Duration {
       this.days === other.days &&
       this.seconds === other.seconds &&
       this.microseconds === other.microseconds &&
-      this.months === other.months &&
-      this.years === other.years
+      // isodate compares the calendar part as a month count, so P1Y equals P12M.
+      this.years * 12 + this.months === other.years * 12 + other.months
     );
   }
 
