@@ -1,0 +1,12 @@
+export type { BackoffStrategy, ErrorHandler, ErrorResolution, Outcome, ResponseAction } from './error-handler.js';
+export { errorHandlerBuilders } from './builders.js';
+export { DefaultErrorHandler, DEFAULT_MAX_RETRIES, DEFAULT_MAX_TIME_SECONDS } from './default-error-handler.js';
+export { CompositeErrorHandler } from './composite-error-handler.js';
+export { HttpResponseFilter } from './response-filter.js';
+export { DEFAULT_STATUS_MAPPING, resolveDefault, resolveError, resolveStatus } from './default-error-mapping.js';
+export { parseErrorMessage, responseJson } from './error-message.js';
+export { defaultBackoffSeconds, parseRetryAfter, retryAfterSeconds } from './retry-after.js';
+export { ConstantBackoff } from './backoff/constant.js';
+export { ExponentialBackoff } from './backoff/exponential.js';
+export { WaitTimeFromHeader } from './backoff/wait-time-from-header.js';
+export { WaitUntilTimeFromHeader } from './backoff/wait-until-time-from-header.js';
