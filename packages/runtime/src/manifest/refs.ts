@@ -67,7 +67,7 @@ class Resolver {
       }
       this.locations?.inherit(own, node);
       if (!(REF_KEY in node)) return own;
-      const target = this.evaluate(node[REF_KEY], [...path, REF_KEY], { parent: node, key: REF_KEY });
+      const target = this.evaluate(node[REF_KEY], path, { parent: node, key: REF_KEY });
       if (!isPlainObject(target)) return target;
       const merged = { ...target, ...own };
       // Located at the $ref site; inherited keys keep their definition positions.

@@ -25,7 +25,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestScore = score;
     }
   }
-  const limit = Math.max(2, Math.floor(word.length / 3));
+  const limit = Math.max(2, Math.floor(word.length / 4));
   return best !== undefined && bestScore <= limit ? best : undefined;
 }
 

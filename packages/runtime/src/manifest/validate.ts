@@ -111,7 +111,8 @@ class Context {
 
   error(code: 'MANIFEST_INVALID' | 'MANIFEST_CUSTOM_COMPONENT', message: string, path: PathSegment[], pos: Position | undefined, help?: string): RuntimeError {
     const where = formatPath(path);
-    return new RuntimeError(code, `${where}: ${message}`, { path: where, line: pos?.line, column: pos?.col, help });
+    const line = pos ? ` (line ${pos.line})` : '';
+    return new RuntimeError(code, `${where}${line}: ${message}`, { path: where, line: pos?.line, column: pos?.col, help });
   }
 }
 

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { RuntimeError } from '../errors/runtime-error.js';
+import { parseYaml } from './load.js';
+
+describe('parseYaml', () => {
+  it('produces plain data and locates objects, arrays and keys (1-based)', () => {
+    const text = ['version: 1.0.0', 'check:', '  type: CheckStream', '  stream_names:', '    - a', '    - b', ''].join('\n');
+    const { data, locations } = parseYaml(text);
+    const root = data as Record<string, unknown>;
+    const check = root.check as Record<string, unknown>;
+    expect(check).toEqual({ type: 'CheckStream', stream_names: ['a', 'b'] });
+    expect(locations.get(check)).toMatchObject({ line: 3, col: 3 });
+    expect(locations.keyPosition(root, 'check')).toEqual({ line: 2, col: 1 });
+    expect(locations.keyPosition(check, 'stream_names')).toEqual({ line: 4, col: 3 });
+    const names = check.stream_names as unknown[];
+    expect(locations.get(names)?.line).toBe(5);
+    expect(locations.keyPosition(names, '1')).toEqual({ line: 6, col: 7 });
+  });
+
+  it('reads scalars as PyYAML safe_load does (YAML 1.1 booleans, but not y/n)', () => {
+    const { data } = parseYaml('a: yes\nb: Off\nc: y\nd: n\ne: "yes"\nf: 010\ng: ~\nh: 2024-01-01\n');
+    expect(data).toEqual({ a: true, b: false, c: 'y', d: 'n', e: 'yes', f: 8, g: null, h: '2024-01-01' });
+  });
+
+  it('follows anchors, aliases and merge keys', () => {
+    const { data } = parseYaml('base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nalias: *b\n');
+    expect(data).toEqual({ base: { x: 1, y: 2 }, use: { x: 1, y: 3 }, alias: { x: 1, y: 2 } });
+  });
+
+  it('keeps the last of duplicate keys, like PyYAML', () => {
+    expect(parseYaml('a: 1\na: 2\n').data).toEqual({ a: 2 });
+  });
+
+  it('reports YAML syntax errors as MANIFEST_YAML with the line', () => {
+    const text = 'version: 1\nstreams:\n  - name: a\n   bad: [\n';
+    try {
+      parseYaml(text, 'manifest.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RuntimeError);
+      const err = e as RuntimeError;
+      expect(err.code).toBe('MANIFEST_YAML');
+      expect(err.message).toContain('manifest.yaml');
+      expect(err.line).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
