@@ -5,7 +5,7 @@ export { CompositeErrorHandler } from './composite-error-handler.js';
 export { HttpResponseFilter } from './response-filter.js';
 export { DEFAULT_STATUS_MAPPING, resolveDefault, resolveError, resolveStatus } from './default-error-mapping.js';
 export { parseErrorMessage, responseJson } from './error-message.js';
-export { defaultBackoffSeconds, parseRetryAfter, retryAfterSeconds } from './retry-after.js';
+export { defaultBackoffSeconds, parseRetryAfter, retryAfterSeconds } from './backoff/retry-after.js';
 export { ConstantBackoff } from './backoff/constant.js';
 export { ExponentialBackoff } from './backoff/exponential.js';
 export { WaitTimeFromHeader } from './backoff/wait-time-from-header.js';

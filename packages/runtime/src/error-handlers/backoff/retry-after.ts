@@ -1,4 +1,4 @@
-import type { Outcome } from './error-handler.js';
+import type { Outcome } from '../error-handler.js';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 

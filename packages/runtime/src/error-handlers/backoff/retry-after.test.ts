@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBackoffSeconds, parseHttpDate, parseRetryAfter, retryAfterSeconds } from './retry-after.js';
-import { response } from './__tests__/support.js';
+import { response } from '../__tests__/support.js';
 
 const NOW = Date.UTC(2015, 9, 21, 7, 28, 0); // Wed, 21 Oct 2015 07:28:00 GMT
 
