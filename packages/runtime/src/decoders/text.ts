@@ -1,0 +1,97 @@
+import { RuntimeError } from '../errors/runtime-error.js';
+import { type HttpResponse, makeResponse } from '../requesters/http-client.js';
+
+/** A decode failure: the requester retries it as a transient error. */
+export function decodeError(message: string, cause?: unknown): RuntimeError {
+  return new RuntimeError('HTTP_DECODE', message, cause === undefined ? {} : { cause });
+}
+
+/** The same response with another body (what a decompressing decoder hands to its inner decoder). */
+export function withBody(response: HttpResponse, body: Buffer): HttpResponse {
+  return makeResponse(response.request, response.status, response.headers, body);
+}
+
+/** Python codec names as manifests spell them, mapped to how we decode them. */
+type Codec =
+  | { kind: 'node'; encoding: 'utf8' | 'latin1' | 'utf16le'; stripBom: boolean; ascii?: boolean }
+  | { kind: 'web'; label: string };
+
+const PYTHON_ALIASES: Record<string, Codec> = {
+  'utf-8': { kind: 'node', encoding: 'utf8', stripBom: false },
+  utf8: { kind: 'node', encoding: 'utf8', stripBom: false },
+  'utf-8-sig': { kind: 'node', encoding: 'utf8', stripBom: true },
+  'utf8-sig': { kind: 'node', encoding: 'utf8', stripBom: true },
+  'latin-1': { kind: 'node', encoding: 'latin1', stripBom: false },
+  latin1: { kind: 'node', encoding: 'latin1', stripBom: false },
+  'iso-8859-1': { kind: 'node', encoding: 'latin1', stripBom: false },
+  'iso8859-1': { kind: 'node', encoding: 'latin1', stripBom: false },
+  l1: { kind: 'node', encoding: 'latin1', stripBom: false },
+  ascii: { kind: 'node', encoding: 'latin1', stripBom: false, ascii: true },
+  'us-ascii': { kind: 'node', encoding: 'latin1', stripBom: false, ascii: true },
+  'utf-16-le': { kind: 'node', encoding: 'utf16le', stripBom: false },
+  'utf-16le': { kind: 'node', encoding: 'utf16le', stripBom: false },
+  cp1252: { kind: 'web', label: 'windows-1252' },
+  'windows-1252': { kind: 'web', label: 'windows-1252' },
+};
+
+/**
+ * Checks an encoding name at build time; throws a plain Error for an unknown one (the builder turns
+ * it into MANIFEST_INVALID).
+ */
+export function resolveCodec(encoding: string): Codec {
+  const name = encoding.trim().toLowerCase().replace(/_/g, '-');
+  const known = PYTHON_ALIASES[name];
+  if (known) return known;
+  try {
+    new TextDecoder(name);
+    return { kind: 'web', label: name };
+  } catch {
+    throw new Error(`unknown text encoding '${encoding}'`);
+  }
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Bytes to text, strictly: bytes that are not valid in the encoding are an HTTP_DECODE error (the CDK
+ * would raise UnicodeDecodeError too). A UTF-8 byte order mark is kept for `utf-8`, as Python does,
+ * and dropped for `utf-8-sig`.
+ */
+export function decodeText(body: Buffer, encoding = 'utf-8'): string {
+  let codec: Codec;
+  try {
+    codec = resolveCodec(encoding);
+  } catch (error) {
+    throw decodeError((error as Error).message);
+  }
+  try {
+    if (codec.kind === 'web') return new TextDecoder(codec.label, { fatal: true }).decode(body);
+    if (codec.encoding === 'utf8') {
+      const text = fatalUtf8.decode(body);
+      return codec.stripBom && text.startsWith('\ufeff') ? text.slice(1) : text;
+    }
+    if (codec.ascii) {
+      const bad = body.findIndex((byte) => byte > 0x7f);
+      if (bad >= 0) throw new Error(`byte 0x${body[bad]!.toString(16)} at position ${bad} is not ASCII`);
+    }
+    return body.toString(codec.encoding);
+  } catch (error) {
+    throw decodeError(`response body is not valid ${encoding} text: ${(error as Error).message}`, error);
+  }
+}
+
+/** The charset parameter of a Content-Type header, if any. */
+export function charsetOf(response: HttpResponse): string | undefined {
+  const contentType = response.headers['content-type'];
+  const match = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType) : null;
+  return match?.[1];
+}
+
+/** Sets an own property, safe for keys such as `__proto__` that plain assignment would misread. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
