@@ -1,6 +1,7 @@
 import type { Json, RunContext } from '../context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import { BuildContext, type Builder, type Model } from '../factory/build-context.js';
+import { BuildContext, type Builder, type Model, parametersOf } from '../factory/build-context.js';
+import { InterpolatedString } from '../interpolation/index.js';
 import { createRegistry } from '../factory/registry.js';
 import type { LoadedManifest } from '../manifest/index.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
@@ -56,6 +57,7 @@ export class DeclarativeSource {
     const shared: Record<string, unknown> = { limits: this.limits };
     const root = new BuildContext(this.run, this.registry, '', (node) => this.loaded.locate(node), shared);
     if (this.manifest.api_budget) shared.apiBudget = root.required(this.manifest, 'api_budget');
+    shared.concurrency = concurrencyOf(this.manifest.concurrency_level as Model | undefined, this.run.config);
     return root;
   }
 
@@ -104,6 +106,24 @@ export class DeclarativeSource {
       }),
     };
   }
+}
+
+/**
+ * ConcurrencyLevel: `default_concurrency` (an integer or a template over the config), capped by
+ * `max_concurrency`. Without it, slices are read one at a time.
+ */
+function concurrencyOf(model: Model | undefined, config: Json): number {
+  if (!model) return 1;
+  const raw = model.default_concurrency;
+  const value = typeof raw === 'string' ? new InterpolatedString(raw, parametersOf(model)).eval(config) : raw;
+  const level = Number(value);
+  if (!Number.isInteger(level) || level < 1) {
+    throw new RuntimeError('MANIFEST_INVALID', `concurrency_level.default_concurrency must be a positive integer, got '${String(value)}'`, {
+      path: 'concurrency_level.default_concurrency',
+    });
+  }
+  const max = Number(model.max_concurrency ?? level);
+  return Math.max(1, Math.min(level, Number.isInteger(max) && max > 0 ? max : level));
 }
 
 export function specOf(manifest: Model): Json {

@@ -71,6 +71,7 @@ export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) =
       cursor,
       schemaLoader,
       incremental,
+      concurrency: (ctx.shared.concurrency as number | undefined) ?? 1,
     },
     ctx.run,
   );

@@ -3,6 +3,7 @@ import type { Cursor } from '../incremental/cursor.js';
 import { EMPTY_SLICE, type StreamSlice, sliceView } from '../partitioning/stream-slice.js';
 import type { PartitionRouter } from '../partitioning/partition-router.js';
 import type { SimpleRetriever } from '../retrievers/simple-retriever.js';
+import { readConcurrently } from './concurrent.js';
 import type { SchemaLoader } from './schema-loaders/schema-loader.js';
 
 export type StreamEvent = { record: Json; state?: undefined } | { state: Json; record?: undefined };
@@ -18,6 +19,8 @@ export interface StreamParts {
   migrateState?: (state: Json | undefined) => Json | undefined;
   /** Incremental when the manifest defines a real cursor. */
   incremental: boolean;
+  /** Slices read at once (the manifest's concurrency_level); 1 reads them in order. */
+  concurrency: number;
 }
 
 /**
@@ -52,12 +55,16 @@ export class DeclarativeStream {
     const initial = this.parts.migrateState ? this.parts.migrateState(state) : state;
     cursor.setInitialState(initial);
     const partitions = router ? router.partitions() : single(EMPTY_SLICE);
-    for await (const slice of cursor.slices(partitions)) {
+    const readSlice = (slice: StreamSlice) => {
       this.run.observer?.onSlice?.(this.name, sliceView(slice));
-      for await (const record of retriever.read(slice)) {
-        if (cursor.observe(slice, record)) yield { record };
+      return retriever.read(slice);
+    };
+    for await (const event of readConcurrently(cursor.slices(partitions), this.parts.concurrency, readSlice)) {
+      if (!event.done) {
+        if (cursor.observe(event.slice, event.item)) yield { record: event.item };
+        continue;
       }
-      const sliceState = cursor.closeSlice(slice);
+      const sliceState = cursor.closeSlice(event.slice);
       if (sliceState) yield { state: sliceState };
     }
     const finalState = cursor.finalState();
