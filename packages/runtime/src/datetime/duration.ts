@@ -70,6 +70,11 @@ export class Duration {
 
   /** Like Python's timedelta(...) keyword constructor; fractional values round to the microsecond (ties to even). */
   static of(fields: DurationFields = {}): Duration {
+    for (const [name, value] of Object.entries(fields)) {
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+        throw new TypeError(`Duration field ${name} must be a finite number, got ${String(value)}`);
+      }
+    }
     const allDays = (fields.days ?? 0) + (fields.weeks ?? 0) * 7;
     const wholeDays = Math.trunc(allDays);
     const micros =
@@ -79,16 +84,11 @@ export class Duration {
       (fields.seconds ?? 0) * MICROS_PER_SECOND +
       (fields.milliseconds ?? 0) * 1000 +
       (fields.microseconds ?? 0);
-    for (const [name, value] of Object.entries(fields)) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new DateTimeValueError(`Duration field ${name} must be a finite number, got ${String(value)}`);
-      }
-    }
     return new Duration(wholeDays, roundHalfEven(micros), fields.months ?? 0, fields.years ?? 0);
   }
 
   static fromMicros(micros: number): Duration {
-    return new Duration(0, Math.round(micros), 0, 0);
+    return new Duration(0, roundHalfEven(micros), 0, 0);
   }
 
   /** Duration built from a day count and a microsecond count; both are carried exactly. */

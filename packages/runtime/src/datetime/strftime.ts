@@ -71,9 +71,9 @@ interface Spec {
   width: number;
 }
 
-// Modifiers glibc accepts per conversion; any other combination is printed literally.
-const E_MODIFIED = new Set(['c', 'C', 'x', 'X', 'y', 'Y']);
-const O_MODIFIED = new Set(['d', 'e', 'H', 'I', 'k', 'l', 'm', 'M', 'S', 'u', 'U', 'V', 'w', 'W', 'y']);
+// Conversions glibc accepts after an E or O modifier (as observed); other combinations print literally.
+const E_MODIFIED = new Set([...'cCnpPrRstTuxXyY%']);
+const O_MODIFIED = new Set([...'bBCdegGhHIjklmMnpPrRsStTuUVwWy%']);
 
 const SUBFORMATS: Readonly<Record<string, string>> = {
   c: '%a %b %e %H:%M:%S %Y',
@@ -134,9 +134,14 @@ function formatDirective(t: BrokenDownTime, format: string, start: number): { te
     i += 1;
   }
   const conversion = format[i];
-  if (conversion === undefined) return { text: format.slice(start), end: format.length };
+  // glibc copies an unknown directive through, still applying '^' and the field width.
+  const badFormat = (end: number): { text: string; end: number } => {
+    const text = format.slice(start, end);
+    return { text: padWidth(spec.upper ? text.toUpperCase() : text, spec), end };
+  };
+  if (conversion === undefined) return badFormat(format.length);
   const end = i + 1;
-  const literal = { text: format.slice(start, end), end };
+  const literal = badFormat(end);
   if (modifier === 'E' && !E_MODIFIED.has(conversion) && conversion !== 'z' && conversion !== 'Z') return literal;
   if (modifier === 'O' && !O_MODIFIED.has(conversion) && conversion !== 'z' && conversion !== 'Z') return literal;
   const text = convert(t, conversion, spec);
@@ -150,16 +155,17 @@ function convert(t: BrokenDownTime, conversion: string, spec: Spec): string | nu
   const dayOfYear = ordinal - toOrdinal(t.year, 1, 1) + 1;
   const number = (value: number, digits: number, spacePadByDefault = false): string =>
     formatNumber(value, digits, spacePadByDefault, spec);
-  const word = (value: string, defaultCase: 'upper' | 'lower' | 'none' = 'none'): string => {
-    let text = value;
-    if (spec.upper) text = text.toUpperCase();
-    else if (spec.swapCase) text = defaultCase === 'lower' ? text.toLowerCase() : text.toUpperCase();
-    return padWidth(text, spec);
+  // Names: '^' upper-cases; '#' upper-cases too (glibc's "swap case" of capitalised names).
+  const word = (value: string): string => padWidth(spec.upper || spec.swapCase ? value.toUpperCase() : value, spec);
+  // AM/PM: '#' lower-cases and wins over '^'; %P is always lower case.
+  const meridiem = (value: string, alwaysLower: boolean): string => {
+    const lower = alwaysLower || spec.swapCase;
+    return padWidth(lower ? value.toLowerCase() : spec.upper ? value.toUpperCase() : value, spec);
   };
+  // Composite formats (%c, %D, %r, ...) honour '^' only.
   const sub = (subformat: string): string => {
-    let text = strftime(t, subformat);
-    if (spec.upper || spec.swapCase) text = text.toUpperCase();
-    return padWidth(text, spec);
+    const text = strftime(t, subformat);
+    return padWidth(spec.upper ? text.toUpperCase() : text, spec);
   };
   const hour12 = t.hour % 12 === 0 ? 12 : t.hour % 12;
   switch (conversion) {
@@ -173,9 +179,9 @@ function convert(t: BrokenDownTime, conversion: string, spec: Spec): string | nu
     case 'B':
       return word(MONTH_NAMES[t.month - 1]!);
     case 'p':
-      return word(t.hour < 12 ? 'AM' : 'PM', 'lower');
+      return meridiem(t.hour < 12 ? 'AM' : 'PM', false);
     case 'P':
-      return word(t.hour < 12 ? 'am' : 'pm', 'lower');
+      return meridiem(t.hour < 12 ? 'am' : 'pm', true);
     case 'C':
       return number(Math.floor(t.year / 100), 1);
     case 'd':
@@ -226,8 +232,9 @@ function convert(t: BrokenDownTime, conversion: string, spec: Spec): string | nu
     case '%':
       return padWidth('%', spec);
     case 'z':
+      // Reached only with flags or modifiers: Python's timetuple() carries no zone for glibc, which prints nothing.
+      return '';
     case 'Z':
-      // Reached only with flags or modifiers; Python's timetuple() has no zone data for glibc to print.
       return padWidth('', spec);
     default: {
       const subformat = SUBFORMATS[conversion];

@@ -114,6 +114,8 @@ function compileFormat(format: string): CompiledFormat {
     i += 2;
   }
   const compiled = { regex: new RegExp(`^(?:${source})`, 'i'), directives };
+  // Manifests use a handful of formats; the bound only guards against unbounded growth.
+  if (compiledCache.size >= 256) compiledCache.clear();
   compiledCache.set(format, compiled);
   return compiled;
 }
