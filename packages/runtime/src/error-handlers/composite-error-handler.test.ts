@@ -3,7 +3,6 @@ import { CompositeErrorHandler } from './composite-error-handler.js';
 import type { ErrorHandler, ErrorResolution, ResponseAction } from './error-handler.js';
 import { build, response } from './__tests__/support.js';
 
-vi.mock('./interpolate.js', async () => (await import('./__tests__/support.js')).interpolationStub);
 
 function stub(action: ResponseAction, extra: Partial<ErrorHandler> & { backoff?: number } = {}): ErrorHandler {
   const resolution: ErrorResolution = { action, message: action };

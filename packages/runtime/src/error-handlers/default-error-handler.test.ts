@@ -3,7 +3,6 @@ import { DefaultErrorHandler } from './default-error-handler.js';
 import type { BackoffStrategy, ErrorHandler } from './error-handler.js';
 import { build, response } from './__tests__/support.js';
 
-vi.mock('./interpolate.js', async () => (await import('./__tests__/support.js')).interpolationStub);
 
 const handler = (model: Record<string, unknown> = {}, config: Record<string, unknown> = {}) =>
   build<ErrorHandler>({ type: 'DefaultErrorHandler', ...model }, config);

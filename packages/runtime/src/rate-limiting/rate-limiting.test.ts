@@ -6,7 +6,6 @@ import { FixedWindowCallRatePolicy, MovingWindowCallRatePolicy, UnlimitedCallRat
 import { T0, build, fakeRun, response } from '../error-handlers/__tests__/support.js';
 import { makeResponse } from '../requesters/http-client.js';
 
-vi.mock('../error-handlers/interpolate.js', async () => (await import('../error-handlers/__tests__/support.js')).interpolationStub);
 
 const get = (url: string, headers: Record<string, string> = {}): BudgetRequest => ({ method: 'GET', url, headers });
 const SECOND = 1000;

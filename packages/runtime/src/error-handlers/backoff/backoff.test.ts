@@ -4,7 +4,6 @@ import { ConstantBackoff } from './constant.js';
 import { ExponentialBackoff } from './exponential.js';
 import { T0, build, fakeRun, response } from '../__tests__/support.js';
 
-vi.mock('../interpolate.js', async () => (await import('../__tests__/support.js')).interpolationStub);
 
 const strategy = (model: Record<string, unknown>, config: Record<string, unknown> = {}, start = T0) =>
   build<BackoffStrategy>(model, config, fakeRun(config, start));
