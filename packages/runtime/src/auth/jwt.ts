@@ -48,6 +48,8 @@ export function pythonJson(value: unknown, sortKeys = false): string {
     );
   }
   if (Array.isArray(value)) return `[${value.map((item) => pythonJson(item, sortKeys)).join(',')}]`;
+  // The interpolation's PyFloat (an integral float such as 5.0) keeps its '.0'.
+  if (typeof value === 'object' && value.constructor?.name === 'PyFloat') return pythonFloatRepr(Number(value));
   if (typeof value === 'object') {
     let entries = Object.entries(value as Record<string, unknown>);
     if (sortKeys) entries = entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -38,10 +38,10 @@ describe('auth helpers', () => {
     expect(parseAirbyteDatetime('2026-01-02 03:04:05.250+02:00')).toBe(Date.UTC(2026, 0, 2, 1, 4, 5, 250));
     expect(parseAirbyteDatetime('2026-01-02T03:04:05')).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
     expect(parseAirbyteDatetime('01/02/2026 03:04:05')).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
-    // Like the CDK: a time with fewer than two '-' or '/' is "missing its date part".
-    expect(() => parseAirbyteDatetime('Fri, 02 Jan 2026 03:04:05 GMT')).toThrow(/Missing date part/);
+    // Like the CDK: a time with fewer than two '-' or '/' has no date part.
+    expect(() => parseAirbyteDatetime('Fri, 02 Jan 2026 03:04:05 GMT')).toThrow(/Could not parse datetime string/);
     expect(() => parseAirbyteDatetime('12345678901')).toThrow(/too large/);
-    expect(() => parseAirbyteDatetime('10:00:00')).toThrow(/Missing date part/);
+    expect(() => parseAirbyteDatetime('10:00:00')).toThrow(/Could not parse datetime string/);
     expect(() => parseAirbyteDatetime('2026-13-01')).toThrow(/Invalid date format/);
     expect(() => parseAirbyteDatetime('')).toThrow();
   });
@@ -333,6 +333,41 @@ describe('OAuthAuthenticator', () => {
     expect(form(server.seen[1]!.body).refresh_token).toBe('refresh-2');
     expect((h.run.config.credentials as Record<string, unknown>).refresh_token).toBe('refresh-3');
     expect(h.state.messages).toHaveLength(2);
+  });
+
+  it('rotates with custom config paths, a dated expiry, and keeps the refresh token the response omits', async () => {
+    replies.push({ json: { token: 'acc-x', expires_at: '2026-01-01T03:00:00+02:00' } }, { json: { token: 'acc-y' } });
+    const cfg = { auth: { rt: 'keep-me' }, client_id: 'cid' };
+    h = harness(cfg);
+    const auth = h.build({
+      type: 'OAuthAuthenticator',
+      token_refresh_endpoint: `${server.url}/oauth/token`,
+      client_id: "{{ config['client_id'] }}",
+      client_secret: 'literal-secret',
+      access_token_name: 'token',
+      expires_in_name: 'expires_at',
+      token_expiry_date_format: '%Y-%m-%dT%H:%M:%S%z',
+      refresh_token_updater: {
+        refresh_token_name: 'rt',
+        access_token_config_path: ['auth', 'at'],
+        refresh_token_config_path: ['auth', 'rt'],
+        token_expiry_date_config_path: ['auth', 'exp'],
+      },
+    });
+    expect((await auth.options()).headers.Authorization).toBe('Bearer acc-x');
+    expect(form(server.seen[0]!.body)).toEqual({
+      grant_type: 'refresh_token',
+      client_id: 'cid',
+      client_secret: 'literal-secret',
+      rt: 'keep-me',
+    });
+    expect(h.run.config.auth).toEqual({ rt: 'keep-me', at: 'acc-x', exp: '2026-01-01T03:00:00+02:00' });
+    h.state.now = Date.UTC(2026, 0, 1, 0, 59);
+    await auth.options();
+    expect(server.seen).toHaveLength(1);
+    h.state.now = Date.UTC(2026, 0, 1, 1, 0, 1);
+    await auth.options();
+    expect(server.seen).toHaveLength(2);
   });
 
   it('reuses a still-valid access token stored in the config by a previous run', async () => {

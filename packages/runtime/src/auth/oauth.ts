@@ -1,5 +1,6 @@
 import type { HttpExchange } from '../context.js';
 import { pythonFloatRepr, parsePythonFloat } from '../datetime/civil.js';
+import { abDatetimeParse } from '../datetime/index.js';
 import type { ErrorCode, FailureType } from '../errors/codes.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { BuildContext, Builder, Model } from '../factory/build-context.js';
@@ -78,61 +79,21 @@ export function pythonIsoUtc(epochMs: number): string {
   return `${text}+00:00`;
 }
 
-const ISO_DATETIME =
-  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
-
 /**
- * `ab_datetime_parse` of the CDK, returning epoch milliseconds: Unix timestamps (up to 10 digits),
- * date-only `YYYY-MM-DD`, ISO 8601 / RFC 3339 with `T` or space, naive times taken as UTC, and
- * other common shapes dateutil accepts (RFC 2822, `MM/DD/YYYY`).
+ * `ab_datetime_parse` of the CDK (Unix timestamps up to 10 digits, date-only, then dateutil;
+ * naive values are UTC), as epoch milliseconds and as `str(AirbyteDateTime)`.
  */
-export function parseAirbyteDatetime(input: unknown): number {
-  if (typeof input === 'number' && Number.isInteger(input)) return timestamp(String(input));
-  if (typeof input !== 'string') {
+export function parseAirbyteDatetimeWithText(input: unknown, clock?: () => number): { ms: number; text: string } {
+  if (typeof input !== 'string' && !(typeof input === 'number' && Number.isInteger(input))) {
     throw new Error(`Could not parse datetime string: expected string or integer, got ${typeof input}`);
   }
-  const text = input;
-  if (/^\d+$/.test(text) || /^-\d+$/.test(text)) return timestamp(text);
-  const count = (ch: string) => text.split(ch).length - 1;
-  if (!text.includes(':') && count('-') === 2 && !text.includes('/')) {
-    const parts = text.split('-').map((part) => (/^\s*[+-]?\d+\s*$/.test(part) ? Number(part) : NaN));
-    const [year, month, day] = parts as [number, number, number];
-    if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31)) throw new Error(`Invalid date format: ${text}`);
-    const ms = Date.UTC(year, month - 1, day);
-    if (new Date(ms).getUTCDate() !== day || year < 1) throw new Error(`Invalid date format: ${text}`);
-    return ms;
-  }
-  if (text.includes(':') && count('-') < 2 && count('/') < 2) {
-    throw new Error(`Missing date part in datetime string: ${text}`);
-  }
-  const match = ISO_DATETIME.exec(text.trim());
-  if (match) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = match;
-    const fraction = Number(`0.${frac || '0'}`);
-    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) + fraction * 1000;
-    const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-    if (check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
-      throw new Error(`Could not parse datetime string: ${text}`);
-    }
-    if (zone && !['Z', 'z', 'UTC', 'GMT'].includes(zone)) {
-      const sign = zone.startsWith('-') ? -1 : 1;
-      const digits = zone.slice(1).replace(':', '');
-      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0')) * 60_000;
-    }
-    return ms;
-  }
-  const hasZone = /(?:Z|GMT|UTC|[+-]\d{2}:?\d{2})$/i.test(text.trim());
-  const parsed = Date.parse(hasZone ? text : `${text} GMT`);
-  const fallback = Number.isNaN(parsed) ? Date.parse(text) : parsed;
-  if (Number.isNaN(fallback)) throw new Error(`Could not parse datetime string: ${text}`);
-  return fallback;
+  const parsed = abDatetimeParse(input, clock ? { clock } : {});
+  return { ms: Math.round(parsed.timestamp() * 1000), text: parsed.isoformat() };
 }
 
-function timestamp(text: string): number {
-  const value = Number(text);
-  if (value < 0) throw new Error('Timestamp cannot be negative');
-  if (String(Math.abs(value)).length > 10) throw new Error('Timestamp value too large');
-  return value * 1000;
+/** `ab_datetime_parse` as epoch milliseconds. */
+export function parseAirbyteDatetime(input: unknown, clock?: () => number): number {
+  return parseAirbyteDatetimeWithText(input, clock).ms;
 }
 
 /** `application/x-www-form-urlencoded` the way `requests` encodes a dict (None dropped, lists repeated). */
@@ -351,7 +312,13 @@ interface TokenStore {
   /** Expiry in epoch ms (-Infinity: expired). */
   expiry(): number;
   refreshToken(): string | undefined;
-  save(accessToken: unknown, expiry: number, refreshToken: unknown): void;
+  save(accessToken: unknown, expiry: Expiry, refreshToken: unknown): void;
+}
+
+/** An expiry instant: epoch ms and its `str(AirbyteDateTime)` form (what the config stores). */
+interface Expiry {
+  ms: number;
+  text: string;
 }
 
 /** Something that signs a token on demand (a JwtAuthenticator used as profile assertion). */
@@ -505,13 +472,13 @@ export class OAuthAuthenticator implements Authenticator {
     return { url: endpoint, headers, body, query: s.asQuery ? standardArgs() : undefined };
   }
 
-  private extractExpiry(response: unknown): number {
+  private extractExpiry(response: unknown): Expiry {
     const value = findInResponse(response, this.settings.expiresInName());
     const now = this.ctx.run.clock();
     if (value !== undefined && value !== null) {
       if (this.settings.expiryIsTimeOfExpiration) {
         try {
-          return parseAirbyteDatetime(pyStr(value));
+          return parseAirbyteDatetimeWithText(pyStr(value), this.ctx.run.clock);
         } catch (error) {
           throw new RuntimeError(
             'AUTH_FAILED',
@@ -533,11 +500,11 @@ export class OAuthAuthenticator implements Authenticator {
           { failureType: 'system_error' },
         );
       }
-      return now + seconds * 1000;
+      return utcExpiry(now + seconds * 1000);
     }
     const existing = this.store.expiry();
-    if (Number.isFinite(existing) && !(now > existing)) return existing;
-    return now + 3_600_000;
+    if (Number.isFinite(existing) && !(now > existing)) return utcExpiry(existing);
+    return utcExpiry(now + 3_600_000);
   }
 }
 
@@ -558,9 +525,9 @@ class MemoryTokenStore implements TokenStore {
   refreshToken(): string | undefined {
     return this.refresh();
   }
-  save(accessToken: unknown, expiry: number): void {
+  save(accessToken: unknown, expiry: Expiry): void {
     this.token = accessToken;
-    this.expiresAt = expiry;
+    this.expiresAt = expiry.ms;
   }
 }
 
@@ -590,7 +557,7 @@ class ConfigTokenStore implements TokenStore {
     const value = this.read(this.expiryPath);
     if (value === '') return this.ctx.run.clock() - 86_400_000;
     try {
-      return parseAirbyteDatetime(pyStr(value));
+      return parseAirbyteDatetime(pyStr(value), this.ctx.run.clock);
     } catch (error) {
       throw new RuntimeError(
         'AUTH_FAILED',
@@ -607,11 +574,11 @@ class ConfigTokenStore implements TokenStore {
     return value === null || value === undefined ? undefined : pyStr(value);
   }
 
-  save(accessToken: unknown, expiry: number, refreshToken: unknown): void {
+  save(accessToken: unknown, expiry: Expiry, refreshToken: unknown): void {
     const config = this.ctx.config;
     dpathNew(config, this.accessPath, accessToken);
     if (refreshToken !== undefined && refreshToken !== null) dpathNew(config, this.refreshPath, refreshToken);
-    dpathNew(config, this.expiryPath, pythonIsoUtc(expiry));
+    dpathNew(config, this.expiryPath, expiry.text);
     this.ctx.run.emit({
       type: 'CONTROL',
       control: {
@@ -726,9 +693,9 @@ export const buildOAuthAuthenticator: Builder<OAuthAuthenticator> = (model, ctx)
   try {
     const raw = model.token_expiry_date;
     if ((typeof raw === 'number' || typeof raw === 'string') && /^\d+$/.test(String(raw))) {
-      expiresAt = parseAirbyteDatetime(typeof raw === 'number' ? raw : String(raw));
+      expiresAt = parseAirbyteDatetime(typeof raw === 'number' ? raw : String(raw), ctx.run.clock);
     } else if (raw) {
-      expiresAt = parseAirbyteDatetime(template(raw, '').eval(ctx.config));
+      expiresAt = parseAirbyteDatetime(template(raw, '').eval(ctx.config), ctx.run.clock);
     } else {
       expiresAt = ctx.run.clock() - 86_400_000;
     }
@@ -813,6 +780,10 @@ export const buildOAuthAuthenticator: Builder<OAuthAuthenticator> = (model, ctx)
   });
   return new OAuthAuthenticator(ctx, settings, store, false);
 };
+
+function utcExpiry(ms: number): Expiry {
+  return { ms, text: pythonIsoUtc(ms) };
+}
 
 function constant<T>(value: T): () => T {
   return () => value;
