@@ -1,6 +1,6 @@
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Decoder } from './decoder.js';
-import { decodeError, decodeText, resolveCodec, setOwn } from './text.js';
+import { decodeError, decodeText, resolveCodec, setOwn, transportBody } from './text.js';
 
 /**
  * Splits CSV text into rows the way Python's csv.reader does with the default (excel) dialect and
@@ -149,7 +149,7 @@ export class CsvDecoder implements Decoder {
   }
 
   decode(response: HttpResponse): Iterable<unknown> {
-    return this.parse(response.body);
+    return this.parse(transportBody(response));
   }
 
   *parse(body: Buffer): Iterable<Record<string, string | null>> {

@@ -1,4 +1,4 @@
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BuildContext, type Builder } from '../factory/build-context.js';
 import type { RunContext } from '../context.js';
@@ -301,6 +301,21 @@ describe('GzipDecoder', () => {
   it('rejects decoders that cannot be nested', () => {
     expect(() => build({ type: 'GzipDecoder', decoder: { type: 'XmlDecoder' } })).toThrow(/cannot be nested/);
     expect(() => build({ type: 'GzipDecoder' })).toThrow(/needs a 'decoder'/);
+  });
+});
+
+describe('transport encoding (Content-Encoding), as requests undoes it', () => {
+  it.each<[string, Record<string, unknown>, Buffer, string, unknown[]]>([
+    ['gzip JSON', { type: 'JsonDecoder' }, gzipSync('{"a":1}'), 'gzip', [{ a: 1 }]],
+    ['deflate JSON', { type: 'JsonDecoder' }, deflateSync('{"a":1}'), 'deflate', [{ a: 1 }]],
+    ['raw deflate JSON', { type: 'JsonDecoder' }, deflateRawSync('{"a":1}'), 'deflate', [{ a: 1 }]],
+    ['brotli CSV', { type: 'CsvDecoder' }, brotliCompressSync('a\n1\n'), 'br', [{ a: '1' }]],
+    ['gzip JSONL', { type: 'JsonlDecoder' }, gzipSync('{"a":1}\n'), 'gzip', [{ a: 1 }]],
+    ['gzip XML', { type: 'XmlDecoder' }, gzipSync('<a>1</a>'), 'gzip', [{ a: '1' }]],
+    ['already decoded by the client', { type: 'JsonDecoder' }, Buffer.from('{"a":1}'), 'gzip', [{ a: 1 }]],
+    ['already decoded (br)', { type: 'JsonDecoder' }, Buffer.from('{"a":1}'), 'br', [{ a: 1 }]],
+  ])('%s', (_, model, body, encoding, expected) => {
+    expect(decode(model, body, { 'content-encoding': encoding })).toEqual(expected);
   });
 });
 

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Decoder } from './decoder.js';
-import { decodeError, withBody } from './text.js';
+import { decodeError, transportBody, withBody } from './text.js';
 
 export function isGzip(body: Buffer): boolean {
   return body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b;
@@ -33,11 +33,10 @@ export class GzipDecoder implements Decoder {
   ) {}
 
   decode(response: HttpResponse): Iterable<unknown> {
-    let body = response.body;
-    const transportGzip =
-      this.transportAware && /(^|,)\s*(x-)?gzip\s*($|,)/i.test(response.headers['content-encoding'] ?? '');
-    const layers = transportGzip ? 2 : 1;
-    for (let i = 0; i < layers && isGzip(body); i++) body = gunzip(body);
+    // Top level: undo the transport encoding first (one gzip layer under Content-Encoding: gzip),
+    // then one more gzip layer when the content itself is gzip.
+    let body = this.transportAware ? transportBody(response) : response.body;
+    if (isGzip(body)) body = gunzip(body);
     return this.inner.decode(body === response.body ? response : withBody(response, body));
   }
 }

@@ -1,6 +1,6 @@
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Decoder } from './decoder.js';
-import { decodeError, decodeText } from './text.js';
+import { decodeError, decodeText, transportBody } from './text.js';
 
 /**
  * Parses JSON text as Python's json module does: like JSON.parse, plus the bare tokens NaN, Infinity
@@ -95,7 +95,7 @@ export class JsonDecoder implements Decoder {
   }
 
   decode(response: HttpResponse): unknown[] {
-    return this.parse(response.body);
+    return this.parse(transportBody(response));
   }
 
   parse(body: Buffer): unknown[] {
@@ -120,7 +120,7 @@ export class JsonDecoder implements Decoder {
  */
 export class JsonlDecoder implements Decoder {
   decode(response: HttpResponse): Iterable<unknown> {
-    return this.parse(response.body);
+    return this.parse(transportBody(response));
   }
 
   *parse(body: Buffer): Iterable<unknown> {
@@ -160,7 +160,7 @@ export class JsonItemsDecoder implements Decoder {
   }
 
   decode(response: HttpResponse): unknown[] {
-    return this.parse(response.body);
+    return this.parse(transportBody(response));
   }
 
   parse(body: Buffer): unknown[] {
@@ -195,7 +195,7 @@ function collectItems(value: unknown, segments: readonly string[], index: number
 /** Each line of the body wrapped as `{"record": line}`; lines split on \n, \r\n or \r. */
 export class IterableDecoder implements Decoder {
   decode(response: HttpResponse): unknown[] {
-    return this.parse(response.body);
+    return this.parse(transportBody(response));
   }
 
   parse(body: Buffer): unknown[] {

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { type HttpResponse, makeResponse } from '../requesters/http-client.js';
 
@@ -6,9 +7,56 @@ export function decodeError(message: string, cause?: unknown): RuntimeError {
   return new RuntimeError('HTTP_DECODE', message, cause === undefined ? {} : { cause });
 }
 
-/** The same response with another body (what a decompressing decoder hands to its inner decoder). */
+/**
+ * The same response with another body (what a decompressing decoder hands to its inner decoder).
+ * The body is no longer transport-encoded, so Content-Encoding goes.
+ */
 export function withBody(response: HttpResponse, body: Buffer): HttpResponse {
-  return makeResponse(response.request, response.status, response.headers, body);
+  const { 'content-encoding': _dropped, ...headers } = response.headers;
+  return makeResponse(response.request, response.status, headers, body);
+}
+
+/**
+ * The body without its transport encoding (Content-Encoding gzip / deflate / br), as `requests`
+ * hands it to the CDK's decoders. gzip is undone only when the body starts with the gzip magic
+ * bytes; deflate and br only when they inflate (a body the HTTP client already decoded passes).
+ */
+export function transportBody(response: HttpResponse): Buffer {
+  const header = response.headers['content-encoding'];
+  if (!header) return response.body;
+  let body = response.body;
+  const codings = header
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter(Boolean)
+    .reverse();
+  for (const coding of codings) {
+    if (coding === 'gzip' || coding === 'x-gzip') {
+      if (body.length < 2 || body[0] !== 0x1f || body[1] !== 0x8b) break;
+      try {
+        body = gunzipSync(body);
+      } catch (error) {
+        throw decodeError(`response body is not a valid gzip stream: ${(error as Error).message}`, error);
+      }
+    } else if (coding === 'deflate') {
+      const inflated = attempt(() => inflateSync(body)) ?? attempt(() => inflateRawSync(body));
+      if (!inflated) break;
+      body = inflated;
+    } else if (coding === 'br') {
+      const inflated = attempt(() => brotliDecompressSync(body));
+      if (!inflated) break;
+      body = inflated;
+    } else if (coding !== 'identity') break;
+  }
+  return body;
+}
+
+function attempt(run: () => Buffer): Buffer | undefined {
+  try {
+    return run();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Python codec names as manifests spell them, mapped to how we decode them. */
@@ -94,4 +142,20 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   } else {
     target[key] = value;
   }
+}
+
+/**
+ * Bytes to text the way `requests`' `response.text` does: the charset's codec (UTF-8 when it is
+ * unknown), with undecodable bytes replaced by U+FFFD rather than failing.
+ */
+export function decodeTextLenient(body: Buffer, charset: string | undefined): string {
+  let codec: Codec;
+  try {
+    codec = resolveCodec(charset ?? 'utf-8');
+  } catch {
+    codec = { kind: 'node', encoding: 'utf8', stripBom: false };
+  }
+  if (codec.kind === 'web') return new TextDecoder(codec.label).decode(body);
+  if (codec.encoding === 'utf8') return new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
+  return body.toString(codec.encoding);
 }

@@ -1,6 +1,6 @@
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Decoder } from './decoder.js';
-import { charsetOf, decodeError, decodeText, setOwn } from './text.js';
+import { charsetOf, decodeError, decodeTextLenient, setOwn, transportBody } from './text.js';
 
 /** A malformed document; the decoder turns it into HTTP_DECODE. */
 export class XmlSyntaxError extends Error {
@@ -193,13 +193,14 @@ function pushData(item: Item, key: string, data: unknown): Record<string, unknow
 }
 
 /**
- * XML bodies, one body: the document as xmltodict shapes it. The text is decoded with the
- * Content-Type charset, else UTF-8. Stricter than the CDK: a malformed document throws HTTP_DECODE
+ * XML bodies, one body: the document as xmltodict shapes it. The text is decoded like `requests`'
+ * response.text (Content-Type charset, undecodable bytes replaced), except that a text/* type
+ * without charset is read as UTF-8 where requests assumes ISO-8859-1. Stricter than the CDK: a malformed document throws HTTP_DECODE
  * where the CDK logs a warning and yields `{}`; an empty body still yields `{}`.
  */
 export class XmlDecoder implements Decoder {
   decode(response: HttpResponse): unknown[] {
-    const text = decodeText(response.body, charsetOf(response) ?? 'utf-8');
+    const text = decodeTextLenient(transportBody(response), charsetOf(response));
     if (text.replace(/^\ufeff/, '').trim() === '') return [{}];
     try {
       return [parseXml(text)];

@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Decoder } from './decoder.js';
-import { decodeError, withBody } from './text.js';
+import { decodeError, transportBody, withBody } from './text.js';
 
 export interface ZipEntry {
   name: string;
@@ -133,7 +133,7 @@ export class ZipfileDecoder implements Decoder {
   constructor(readonly inner: Decoder) {}
 
   *decode(response: HttpResponse): Iterable<unknown> {
-    for (const entry of readZip(response.body)) {
+    for (const entry of readZip(transportBody(response))) {
       if (entry.name.endsWith('/')) continue;
       const content = entry.read();
       try {
