@@ -214,7 +214,7 @@ export function callValue(fn: unknown, args: unknown[], kwargs: Kwargs): unknown
 // ---------------------------------------------------------------------------------------------
 // Operators
 
-function undefCheck(a: unknown, b?: unknown): void {
+function undefCheck(a: unknown, b: unknown = null): void {
   if (isUndef(a)) throw new PyError('UndefinedError', undefHint(a));
   if (isUndef(b)) throw new PyError('UndefinedError', undefHint(b));
 }

@@ -87,6 +87,7 @@ function stableSort<T>(items: T[], key: (x: T) => unknown, reverse: boolean): T[
 }
 
 function pyInt(value: unknown, dflt: unknown, base: number): unknown {
+  if (isUndef(value)) throw new PyError('UndefinedError', value instanceof Undefined ? value.hint : 'undefined value');
   if (typeof value === 'string') {
     const n = parsePyInt(value, base);
     if (n !== null) return n;
@@ -111,6 +112,7 @@ function pyInt(value: unknown, dflt: unknown, base: number): unknown {
 }
 
 function pyFloat(value: unknown, dflt: unknown): unknown {
+  if (isUndef(value)) throw new PyError('UndefinedError', value instanceof Undefined ? value.hint : 'undefined value');
   if (typeof value === 'string') {
     const f = parsePyFloat(value);
     return f === null ? dflt : mkFloat(f);

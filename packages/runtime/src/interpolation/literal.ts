@@ -303,6 +303,11 @@ class LitParser {
       if (c.v === 'True') return true;
       if (c.v === 'False') return false;
       if (c.v === 'None') return null;
+      // literal_eval special-cases the empty set call.
+      if (c.v === 'set' && this.isOp('(') && (this.toks[this.i + 1] as Tok).k === 'op' && (this.toks[this.i + 1] as { v: string }).v === ')') {
+        this.i += 2;
+        return new PySet();
+      }
       return fail();
     }
     if (c.k === 'op') {

@@ -18,6 +18,7 @@ import { Namespace } from './methods.js';
 import {
   PyCallable,
   PyError,
+  TemplateReference,
   dictEntries,
   dictSet,
   isDict,
@@ -229,6 +230,7 @@ export function makeGlobals(clock: () => number): Map<string, unknown> {
     for (const [key, v] of Object.entries(k)) ns.attrs.set(key, v);
     return ns;
   });
+  g.set('self', new TemplateReference());
   for (const name of ['lipsum', 'cycler', 'joiner']) {
     def(name, () => {
       throw new PyError('TemplateRuntimeError', `the Jinja global '${name}' is not supported by this runtime`);

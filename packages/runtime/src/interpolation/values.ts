@@ -38,6 +38,9 @@ export class Undefined {
   constructor(readonly hint: string) {}
 }
 
+/** Jinja's `self` (a TemplateReference): it has no blocks here, so every attribute is undefined. */
+export class TemplateReference {}
+
 /** A one-shot iterator (Jinja's generators: map, select, unique…). */
 export class PyIterator {
   private consumed = false;
@@ -131,6 +134,7 @@ export function isSeq(v: unknown): v is unknown[] {
 
 const KNOWN_CLASSES: Array<abstract new (...args: never[]) => unknown> = [
   PyFloat,
+  TemplateReference,
   Undefined,
   PyIterator,
   PyCallable,
@@ -392,6 +396,7 @@ export function pyRepr(v: unknown): string {
   if (isDuration(v)) return durationRepr(v.totalMicros);
   if (v instanceof PyIterator) return `<${v.kind} object>`;
   if (v instanceof PyCallable) return `<function ${v.name}>`;
+  if (v instanceof TemplateReference) return '<TemplateReference None>';
   if (typeof v === 'function') return '<function>';
   if (isDict(v)) return `{${dictEntries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return pyStr(v);
