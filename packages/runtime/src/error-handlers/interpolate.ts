@@ -1,4 +1,7 @@
-import { InterpolatedBoolean, InterpolatedString } from '../interpolation/index.js';
+import { InterpolatedBoolean, InterpolatedString, pyStr } from '../interpolation/index.js';
+
+/** Python's str() of a template result (so a dict reads `{'a': 1}`, a float `5.0`). */
+export const pythonStr: (value: unknown) => string = pyStr;
 
 /**
  * The one place error handling and rate limiting reach the interpolation engine, so both use it

@@ -3,7 +3,7 @@ import type { HttpResponse } from '../requesters/http-client.js';
 import { mappedStatus } from './default-error-mapping.js';
 import type { ErrorResolution, Outcome, ResponseAction } from './error-handler.js';
 import { parseErrorMessage, responseContext } from './error-message.js';
-import type { Condition, Template } from './interpolate.js';
+import { type Condition, type Template, pythonStr } from './interpolate.js';
 
 export interface HttpResponseFilterOptions {
   action?: ResponseAction;
@@ -79,6 +79,6 @@ export class HttpResponseFilter {
     if (!this.errorMessage) return undefined;
     const rendered = this.errorMessage.eval(this.config, responseContext(response));
     if (rendered === undefined || rendered === null) return undefined;
-    return typeof rendered === 'string' ? rendered : JSON.stringify(rendered);
+    return typeof rendered === 'string' ? rendered : pythonStr(rendered);
   }
 }

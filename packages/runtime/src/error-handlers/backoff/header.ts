@@ -1,6 +1,6 @@
 import { RuntimeError } from '../../errors/runtime-error.js';
 import type { HttpResponse } from '../../requesters/http-client.js';
-import type { Template } from '../interpolate.js';
+import { type Template, pythonStr } from '../interpolate.js';
 import { compilePythonRegex, matchAtStart, pythonFloat, toNumber } from '../python-compat.js';
 
 /**
@@ -23,9 +23,9 @@ export function evalRegex(regex: Template | undefined, config: Record<string, un
   const source = regex.eval(config);
   if (source === undefined || source === null || source === '') return undefined;
   try {
-    return compilePythonRegex(String(source));
+    return compilePythonRegex(pythonStr(source));
   } catch (error) {
-    throw new RuntimeError('MANIFEST_INVALID', `regex '${String(source)}' is not a valid regular expression`, {
+    throw new RuntimeError('MANIFEST_INVALID', `regex '${pythonStr(source)}' is not a valid regular expression`, {
       cause: error,
     });
   }

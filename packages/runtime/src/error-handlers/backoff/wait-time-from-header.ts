@@ -1,5 +1,5 @@
 import type { BackoffStrategy, Outcome } from '../error-handler.js';
-import type { Template } from '../interpolate.js';
+import { type Template, pythonStr } from '../interpolate.js';
 import { type MaxWaitingTime, evalRegex, numericHeader } from './header.js';
 
 /**
@@ -16,7 +16,7 @@ export class WaitTimeFromHeader implements BackoffStrategy {
   ) {}
 
   backoffSeconds(outcome: Outcome, _attempt: number): number | undefined {
-    const header = String(this.header.eval(this.config));
+    const header = pythonStr(this.header.eval(this.config));
     const regex = evalRegex(this.regex, this.config);
     if (!outcome.response) return undefined;
     const seconds = numericHeader(outcome.response, header, regex);

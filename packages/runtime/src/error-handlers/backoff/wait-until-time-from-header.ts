@@ -1,5 +1,5 @@
 import type { BackoffStrategy, Outcome } from '../error-handler.js';
-import type { Template } from '../interpolate.js';
+import { type Template, pythonStr } from '../interpolate.js';
 import { secondsFrom } from './constant.js';
 import { type MaxWaitingTime, evalRegex, numericHeader } from './header.js';
 import { truthy } from '../python-compat.js';
@@ -22,7 +22,7 @@ export class WaitUntilTimeFromHeader implements BackoffStrategy {
 
   backoffSeconds(outcome: Outcome, _attempt: number): number | undefined {
     const now = this.clock() / 1000;
-    const header = String(this.header.eval(this.config));
+    const header = pythonStr(this.header.eval(this.config));
     const regex = evalRegex(this.regex, this.config);
     const waitUntil = outcome.response ? numericHeader(outcome.response, header, regex) : undefined;
     const minWait = this.resolveMinWait();
