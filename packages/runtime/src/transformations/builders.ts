@@ -58,9 +58,9 @@ const removeFields: Builder<RemoveFields> = (model, ctx) => {
   const pointers = model.field_pointers;
   if (
     !Array.isArray(pointers) ||
-    pointers.some((pointer) => !Array.isArray(pointer) || pointer.some((s) => typeof s !== 'string' && typeof s !== 'number'))
+    pointers.some((pointer) => !Array.isArray(pointer) || pointer.some((s) => typeof s !== 'string'))
   ) {
-    throw ctx.error('MANIFEST_INVALID', "'field_pointers' must be a list of paths (lists of keys)", model);
+    throw ctx.error('MANIFEST_INVALID', "'field_pointers' must be a list of paths (lists of strings)", model);
   }
   for (const pointer of pointers as Segment[][]) {
     if (pointer.filter((s) => s === '**').length > 1) {

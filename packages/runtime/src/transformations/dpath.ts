@@ -146,8 +146,45 @@ export function getExact(root: unknown, path: readonly Segment[]): { found: bool
   return { found: true, value: current };
 }
 
+/** A glob without pattern characters matches at most one node, found without walking the document. */
+function isLiteral(glob: readonly Segment[]): boolean {
+  return glob.every((segment) => typeof segment === 'number' || !/[*?[]/.test(segment));
+}
+
+/**
+ * The one node a literal glob can match, following dpath's matching rules: an object key must be
+ * equal (a number segment never matches a key); a list position matches a segment that Python's
+ * int() reads as it (negative counts from the end).
+ */
+function literalLookup(root: unknown, glob: readonly Segment[]): { found: boolean; parent?: unknown; key?: string | number; value?: unknown } {
+  let current: unknown = root;
+  let parent: unknown;
+  let key: string | number | undefined;
+  for (const segment of glob) {
+    if (Array.isArray(current)) {
+      const wanted = toInt(segment);
+      if (wanted === undefined) return { found: false };
+      const index = wanted < 0 ? wanted + current.length : wanted;
+      if (index < 0 || index >= current.length) return { found: false };
+      parent = current;
+      key = index;
+      current = current[index];
+    } else if (isObject(current)) {
+      if (typeof segment !== 'string' || !Object.hasOwn(current, segment)) return { found: false };
+      parent = current;
+      key = segment;
+      current = current[segment];
+    } else return { found: false };
+  }
+  return { found: true, parent, key, value: current };
+}
+
 /** dpath.values: every value whose path matches the glob, in walk order. */
 export function values(root: unknown, glob: readonly Segment[]): unknown[] {
+  if (glob.length > 0 && isLiteral(glob)) {
+    const hit = literalLookup(root, glob);
+    return hit.found ? [hit.value] : [];
+  }
   const out: unknown[] = [];
   for (const [path, value] of walk(root)) {
     if (matchPath(path, glob, listLengths(root, path))) out.push(value);
@@ -161,6 +198,10 @@ export function values(root: unknown, glob: readonly Segment[]): unknown[] {
  */
 export function get(root: unknown, glob: readonly Segment[], fallback: unknown): unknown {
   if (glob.length === 0) return root;
+  if (isLiteral(glob)) {
+    const hit = literalLookup(root, glob);
+    return hit.found ? hit.value : fallback;
+  }
   const found: unknown[] = [];
   for (const [path, value] of walk(root)) {
     if (matchPath(path, glob, listLengths(root, path))) {
@@ -177,6 +218,16 @@ export function get(root: unknown, glob: readonly Segment[], fallback: unknown):
  * is set to null unless it is the list's last item, which is removed. Returns the number deleted.
  */
 export function remove(root: unknown, glob: readonly Segment[], filter?: (value: unknown) => boolean): number {
+  if (!filter && glob.length > 0 && isLiteral(glob)) {
+    const hit = literalLookup(root, glob);
+    if (!hit.found) return 0;
+    if (Array.isArray(hit.parent)) {
+      const index = hit.key as number;
+      if (index === hit.parent.length - 1) hit.parent.pop();
+      else hit.parent[index] = null;
+    } else delete (hit.parent as Record<string, unknown>)[hit.key as string];
+    return 1;
+  }
   let deleted = 0;
   const pairs = [...walk(root)];
   for (const [path, value] of pairs) {
