@@ -64,6 +64,9 @@ describe('KeysToSnakeCase', () => {
     ['', ''],
     ['HTTPServer', 'httpserver'],
     ['Straße', 'strasse'],
+    ['Łódź Øre', 'lodz_ore'],
+    ['ﬁle①', 'file_1'],
+    ['Ærø', 'aero'],
     ['already_snake', 'already_snake'],
   ])('%s → %s', (key, expected) => {
     expect(snakeCaseKey(key)).toBe(expected);

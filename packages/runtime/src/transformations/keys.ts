@@ -47,14 +47,15 @@ try {
   anyAscii = undefined;
 }
 
+// Letters that do not decompose under NFKD, spelled as any-ascii spells them.
 const LATIN_EXTRAS: Record<string, string> = {
   ß: 'ss',
-  ẞ: 'SS',
-  Æ: 'AE',
+  ẞ: 'Ss',
+  Æ: 'Ae',
   æ: 'ae',
   Ø: 'O',
   ø: 'o',
-  Œ: 'OE',
+  Œ: 'Oe',
   œ: 'oe',
   Đ: 'D',
   đ: 'd',
@@ -67,6 +68,17 @@ const LATIN_EXTRAS: Record<string, string> = {
   ı: 'i',
   Ħ: 'H',
   ħ: 'h',
+  Ŋ: 'Ng',
+  ŋ: 'ng',
+  ĸ: 'q',
+  ŉ: "'n",
+  ſ: 's',
+  ƒ: 'f',
+  ǝ: 'e',
+  ə: 'e',
+  Ə: 'E',
+  Ŧ: 'T',
+  ŧ: 't',
 };
 
 export function toAscii(text: string): string {
