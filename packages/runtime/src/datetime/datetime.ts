@@ -74,7 +74,7 @@ export class DateTime {
     checkRange('microsecond', fields.microsecond, 0, 999_999);
     if (fields.offsetMinutes !== null && !(Math.abs(fields.offsetMinutes) < 1440)) {
       throw new DateTimeValueError(
-        `offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not ${fields.offsetMinutes} minutes`,
+        `offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not ${Duration.of({ minutes: fields.offsetMinutes }).repr()}.`,
       );
     }
     this.year = fields.year;

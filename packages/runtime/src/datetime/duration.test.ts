@@ -20,6 +20,21 @@ describe('Duration.of normalises like timedelta', () => {
     expect(Duration.RESOLUTION.toString()).toBe('0:00:00.000001');
     expect(() => Duration.MAX.plus(Duration.RESOLUTION)).toThrow('must have magnitude <= 999999999');
   });
+  it('repr() like Python', () => {
+    expect(Duration.of({ seconds: -1 }).repr()).toBe('datetime.timedelta(days=-1, seconds=86399)');
+    expect(Duration.ZERO.repr()).toBe('datetime.timedelta(0)');
+    expect(Duration.of({ microseconds: 5 }).repr()).toBe('datetime.timedelta(microseconds=5)');
+  });
+  it('keeps integer parts exact for huge mixed-float inputs (CPython accumulates them as ints)', () => {
+    // timedelta(weeks=-123683, hours=-964596, microseconds=319.3361615528461)
+    expect(Duration.of({ weeks: -123683, hours: -964596, microseconds: 319.3361615528461 }).toString()).toBe(
+      '-905973 days, 12:00:00.000319',
+    );
+    // timedelta(days=1) * 0.1 and timedelta(microseconds=3) * 0.5 round exactly, ties to even
+    expect(Duration.of({ days: 1 }).times(0.1).toString()).toBe('2:24:00');
+    expect(Duration.of({ microseconds: 3 }).times(0.5).toString()).toBe('0:00:00.000002');
+    expect(Duration.of({ microseconds: 5 }).times(0.5).toString()).toBe('0:00:00.000002');
+  });
   it('totalMicros', () => {
     expect(Duration.of({ days: -1, seconds: 1 }).totalMicros).toBe(-86_399_000_000);
     expect(Duration.fromMicros(1_500_000).toString()).toBe('0:00:01.500000');

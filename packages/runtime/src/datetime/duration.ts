@@ -17,6 +17,7 @@ import {
   padNumber,
   roundHalfEven,
 } from './civil.js';
+import { divideRoundHalfEven, exactTotalMicros, floatAsIntegerRatio, splitDays } from './exact.js';
 
 export interface DurationFields {
   weeks?: number;
@@ -75,16 +76,17 @@ export class Duration {
         throw new TypeError(`Duration field ${name} must be a finite number, got ${String(value)}`);
       }
     }
-    const allDays = (fields.days ?? 0) + (fields.weeks ?? 0) * 7;
-    const wholeDays = Math.trunc(allDays);
-    const micros =
-      (allDays - wholeDays) * MICROS_PER_DAY +
-      (fields.hours ?? 0) * MICROS_PER_HOUR +
-      (fields.minutes ?? 0) * MICROS_PER_MINUTE +
-      (fields.seconds ?? 0) * MICROS_PER_SECOND +
-      (fields.milliseconds ?? 0) * 1000 +
-      (fields.microseconds ?? 0);
-    return new Duration(wholeDays, roundHalfEven(micros), fields.months ?? 0, fields.years ?? 0);
+    const total = exactTotalMicros([
+      [fields.microseconds ?? 0, 1],
+      [fields.milliseconds ?? 0, 1000],
+      [fields.seconds ?? 0, MICROS_PER_SECOND],
+      [fields.minutes ?? 0, MICROS_PER_MINUTE],
+      [fields.hours ?? 0, MICROS_PER_HOUR],
+      [fields.days ?? 0, MICROS_PER_DAY],
+      [fields.weeks ?? 0, 7 * MICROS_PER_DAY],
+    ]);
+    const [days, micros] = splitDays(total);
+    return new Duration(days, micros, fields.months ?? 0, fields.years ?? 0);
   }
 
   static fromMicros(micros: number): Duration {
@@ -136,7 +138,7 @@ export class Duration {
     return this.plus(other.negate());
   }
 
-  /** Python's timedelta * number (rounded to the microsecond, ties to even); isodate scales years and months by integers only. */
+  /** Python's timedelta * number (exactly rounded, ties to even); isodate scales years and months by integers only. */
   times(factor: number): Duration {
     if (Number.isInteger(factor)) {
       return new Duration(
@@ -149,7 +151,15 @@ export class Duration {
     if (this.hasCalendarPart) {
       throw new TypeError("unsupported operand type(s) for *: 'Duration' and 'float'");
     }
-    return new Duration(0, roundHalfEven(this.totalMicros * factor), 0, 0);
+    if (!Number.isFinite(factor)) throw new DateTimeValueError(`cannot multiply a timedelta by ${factor}`);
+    const [numerator, denominator] = floatAsIntegerRatio(factor);
+    const micros = divideRoundHalfEven(this.exactMicros() * numerator, denominator);
+    const [days, rest] = splitDays(micros);
+    return new Duration(days, rest, 0, 0);
+  }
+
+  private exactMicros(): bigint {
+    return BigInt(this.days) * BigInt(MICROS_PER_DAY) + BigInt(this.seconds * MICROS_PER_SECOND + this.microseconds);
   }
 
   /** Python's timedelta / timedelta (a float). */
@@ -188,6 +198,15 @@ export class Duration {
     if (this.months) parts.push(`${Math.trunc(this.months)} ${this.months <= 1 ? 'month' : 'months'}`);
     parts.push(this.timedeltaString());
     return parts.join(', ');
+  }
+
+  /** Python's repr(timedelta), e.g. 'datetime.timedelta(days=-1, seconds=86399)'. */
+  repr(): string {
+    const args: string[] = [];
+    if (this.days) args.push(`days=${this.days}`);
+    if (this.seconds) args.push(`seconds=${this.seconds}`);
+    if (this.microseconds) args.push(`microseconds=${this.microseconds}`);
+    return `datetime.timedelta(${args.length ? args.join(', ') : '0'})`;
   }
 
   private timedeltaString(): string {

@@ -53,10 +53,8 @@ function parseUncommonDate(text: string): { parts: DateParts; pos: number } {
     if (text.length > pos) {
       if ((text[pos] === '-') !== hasSeparator) throw new DateTimeValueError('Inconsistent use of dash separator');
       if (hasSeparator) pos += 1;
-      if (/^[0-9]$/.test(text[pos] ?? '')) {
-        weekday = int(text[pos]!);
-        pos += 1;
-      }
+      weekday = int(text.slice(pos, pos + 1));
+      pos += 1;
     }
     if (!(week > 0 && week < 54)) throw new DateTimeValueError(`Invalid week: ${week}`);
     if (!(weekday > 0 && weekday < 8)) throw new DateTimeValueError(`Invalid weekday: ${weekday}`);

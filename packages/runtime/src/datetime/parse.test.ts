@@ -105,6 +105,15 @@ describe('isoparse (dateutil.parser.isoparse)', () => {
   });
 });
 
+describe('inputs found by differential testing against dateutil 2.9', () => {
+  it.each(['2021-W10-', '2021-W40-'])('isoparse(%j) fails: the weekday digit is required after a dash', (text) => {
+    expect(() => isoparse(text)).toThrow(DateTimeValueError);
+  });
+  it.each(['05.-3.1021', '5.0 3.2021', '0a. 3.2021'])('parse(%j) fails: int() of a token with a dot', (text) => {
+    expect(() => parseLenient(text, { clock })).toThrow('Unknown string format');
+  });
+});
+
 describe('strToDatetime (str_to_datetime macro)', () => {
   it.each([
     ['2022-01-14', '2022-01-14 00:00:00+00:00'],

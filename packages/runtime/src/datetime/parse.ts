@@ -257,8 +257,10 @@ function toNumber(token: string | undefined): number {
   return Number(token);
 }
 
+/** Python's int() of a token slice: digits only (int('3.') fails, unlike Decimal('3.')). */
 function toInt(token: string | undefined): number {
-  return Math.trunc(toNumber(token));
+  if (token === undefined || !/^[0-9]+$/.test(token)) throw new DateTimeValueError('Unknown numeric token');
+  return Number(token);
 }
 
 /** "SS[.ffffff]" into seconds and microseconds, truncating extra digits. */

@@ -76,6 +76,18 @@ describe('strptime (CPython semantics)', () => {
     expect(() => strptime(text, format)).toThrow(DateTimeValueError);
     expect(() => strptime(text, format)).toThrow(message!);
   });
+  it.each([
+    [' ', ' ', '1900-01-01T00:00:00'],
+    ['-T', '-T', '1900-01-01T00:00:00'],
+    ['T%Z', 'T%%Z', '1900-01-01T00:00:00'],
+  ])('a format without directives: %j with %j', (text, format, expected) => {
+    expect(strptime(text, format).isoformat()).toBe(expected);
+  });
+  it('reports offsets beyond a day like datetime.timezone', () => {
+    expect(() => strptime('+5000', '%z')).toThrow(
+      'offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not datetime.timedelta(days=2, seconds=7200).',
+    );
+  });
   it('keeps naive results naive and %z results aware', () => {
     expect(strptime('2021-01-01', '%Y-%m-%d').offsetMinutes).toBeNull();
     expect(strptime('2021-01-01Z', '%Y-%m-%d%z').offsetMinutes).toBe(0);

@@ -172,8 +172,8 @@ export function strptime(text: string, format: string): DateTime {
   const mismatch = (): DateTimeValueError =>
     new DateTimeValueError(`time data ${pythonStringRepr(text)} does not match format ${pythonStringRepr(format)}`);
   const match = regex.exec(text);
-  const groups = match?.groups;
-  if (!match || !groups) throw mismatch();
+  if (!match) throw mismatch();
+  const groups = match.groups ?? {};
   if (match[0].length !== text.length) {
     throw new DateTimeValueError(`unconverted data remains: ${text.slice(match[0].length)}`);
   }
