@@ -193,7 +193,7 @@ export function getitem(obj: unknown, key: unknown): unknown {
     }
   }
   if (typeof key === 'string') {
-    if (isDunder(key) || key === '__proto__') unsafe(obj, key);
+    if (isDunder(key) || key === '__proto__' || (!isDict(obj) && JS_UNSAFE.has(key))) unsafe(obj, key);
     const attr = pyAttribute(obj, key);
     if (attr !== NOT_FOUND) {
       if (key.startsWith('_')) unsafe(obj, key);
