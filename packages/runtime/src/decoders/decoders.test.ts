@@ -210,6 +210,14 @@ describe('CSV', () => {
     expect(decodeFails(csv, body).code).toBe('HTTP_DECODE');
   });
 
+  it.each([
+    ['cp1252', Buffer.from([0x6e, 0x0a, 0x80, 0x0a]), '€'],
+    ['shift_jis', Buffer.from([0x6e, 0x0a, 0x82, 0xa0, 0x0a]), 'あ'],
+    ['UTF-16', Buffer.from('\ufeffn\nx\n', 'utf16le'), 'x'],
+  ])('decodes %s', (encoding, body, expected) => {
+    expect(decode({ ...csv, encoding }, body)).toEqual([{ n: expected }]);
+  });
+
   it('throws on a row longer than the header', () => {
     expect(decodeFails(csv, 'a\n1,2\n').message).toMatch(/row 2 has 2 cells/);
   });

@@ -62,7 +62,28 @@ function attempt(run: () => Buffer): Buffer | undefined {
 /** Python codec names as manifests spell them, mapped to how we decode them. */
 type Codec =
   | { kind: 'node'; encoding: 'utf8' | 'latin1' | 'utf16le'; stripBom: boolean; ascii?: boolean }
+  | { kind: 'cp1252' }
   | { kind: 'web'; label: string };
+
+// Bytes 0x80-0x9f of Windows-1252 (Node 20's TextDecoder drops them); '' marks the five undefined ones.
+const CP1252_HIGH = [
+  '€', '', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '', 'Ž', '',
+  '', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '', 'ž', 'Ÿ',
+];
+
+function decodeCp1252(body: Buffer, lenient: boolean): string {
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i]!;
+    if (byte < 0x80 || byte > 0x9f) out += String.fromCharCode(byte);
+    else {
+      const ch = CP1252_HIGH[byte - 0x80]!;
+      if (ch === '' && !lenient) throw new Error(`byte 0x${byte.toString(16)} at position ${i} is undefined in cp1252`);
+      out += ch === '' ? '\ufffd' : ch;
+    }
+  }
+  return out;
+}
 
 const PYTHON_ALIASES: Record<string, Codec> = {
   'utf-8': { kind: 'node', encoding: 'utf8', stripBom: false },
@@ -78,8 +99,8 @@ const PYTHON_ALIASES: Record<string, Codec> = {
   'us-ascii': { kind: 'node', encoding: 'latin1', stripBom: false, ascii: true },
   'utf-16-le': { kind: 'node', encoding: 'utf16le', stripBom: false },
   'utf-16le': { kind: 'node', encoding: 'utf16le', stripBom: false },
-  cp1252: { kind: 'web', label: 'windows-1252' },
-  'windows-1252': { kind: 'web', label: 'windows-1252' },
+  cp1252: { kind: 'cp1252' },
+  'windows-1252': { kind: 'cp1252' },
 };
 
 /**
@@ -90,12 +111,15 @@ export function resolveCodec(encoding: string): Codec {
   const name = encoding.trim().toLowerCase().replace(/_/g, '-');
   const known = PYTHON_ALIASES[name];
   if (known) return known;
-  try {
-    new TextDecoder(name);
-    return { kind: 'web', label: name };
-  } catch {
-    throw new Error(`unknown text encoding '${encoding}'`);
+  for (const label of [encoding.trim().toLowerCase(), name]) {
+    try {
+      new TextDecoder(label);
+      return { kind: 'web', label };
+    } catch {
+      // try the next spelling
+    }
   }
+  throw new Error(`unknown text encoding '${encoding}'`);
 }
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -114,6 +138,7 @@ export function decodeText(body: Buffer, encoding = 'utf-8'): string {
   }
   try {
     if (codec.kind === 'web') return new TextDecoder(codec.label, { fatal: true }).decode(body);
+    if (codec.kind === 'cp1252') return decodeCp1252(body, false);
     if (codec.encoding === 'utf8') {
       const text = fatalUtf8.decode(body);
       return codec.stripBom && text.startsWith('\ufeff') ? text.slice(1) : text;
@@ -156,6 +181,7 @@ export function decodeTextLenient(body: Buffer, charset: string | undefined): st
     codec = { kind: 'node', encoding: 'utf8', stripBom: false };
   }
   if (codec.kind === 'web') return new TextDecoder(codec.label).decode(body);
+  if (codec.kind === 'cp1252') return decodeCp1252(body, true);
   if (codec.encoding === 'utf8') return new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
   return body.toString(codec.encoding);
 }
