@@ -264,6 +264,11 @@ describe('XML', () => {
     expect(decode({ type: 'XmlDecoder' }, body, { 'content-type': 'text/xml; charset=ISO-8859-1' })).toEqual([{ a: 'é' }]);
   });
 
+  it('follows the XML declaration when there is no charset', () => {
+    const body = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>'), Buffer.from([0xe9]), Buffer.from('</a>')]);
+    expect(decode({ type: 'XmlDecoder' }, body, { 'content-type': 'application/xml' })).toEqual([{ a: 'é' }]);
+  });
+
   it.each([
     ['mismatched tags', '<a><b></a></b>'],
     ['unclosed', '<a><b></b>'],

@@ -180,6 +180,12 @@ export function parseXml(source: string): Record<string, unknown> {
   }
 }
 
+/** The encoding named by the XML declaration, when the document starts with one. */
+function declaredEncoding(body: Buffer): string | undefined {
+  const head = body.subarray(0, 200).toString('latin1');
+  return /^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1];
+}
+
 function pushData(item: Item, key: string, data: unknown): Record<string, unknown> {
   const target = item ?? {};
   if (Object.hasOwn(target, key)) {
@@ -194,13 +200,15 @@ function pushData(item: Item, key: string, data: unknown): Record<string, unknow
 
 /**
  * XML bodies, one body: the document as xmltodict shapes it. The text is decoded like `requests`'
- * response.text (Content-Type charset, undecodable bytes replaced), except that a text/* type
- * without charset is read as UTF-8 where requests assumes ISO-8859-1. Stricter than the CDK: a malformed document throws HTTP_DECODE
+ * response.text (Content-Type charset, undecodable bytes replaced), except that without a charset
+ * we follow the XML declaration's encoding, else UTF-8 (requests assumes ISO-8859-1 for text/*
+ * and guesses otherwise). Stricter than the CDK: a malformed document throws HTTP_DECODE
  * where the CDK logs a warning and yields `{}`; an empty body still yields `{}`.
  */
 export class XmlDecoder implements Decoder {
   decode(response: HttpResponse): unknown[] {
-    const text = decodeTextLenient(transportBody(response), charsetOf(response));
+    const body = transportBody(response);
+    const text = decodeTextLenient(body, charsetOf(response) ?? declaredEncoding(body));
     if (text.replace(/^\ufeff/, '').trim() === '') return [{}];
     try {
       return [parseXml(text)];
