@@ -50,6 +50,9 @@ describe('AddFields', () => {
     ['value_type number keeps an int literal as text (CDK)', add([field(['n'], '42', 'number')]), {}, { n: '42' }],
     ['value_type number with a float literal', add([field(['n'], '4.5', 'number')]), {}, { n: 4.5 }],
     ['value_type boolean', add([field(['b'], '{{ true }}', 'boolean')]), {}, { b: true }],
+    ['an expression as a string via value_type', add([field(['p'], '{{ 1 }}', 'string')]), {}, { p: '1' }],
+    ['an expression evaluated as a number', add([field(['p'], '{{ 2 + 2 }}')]), {}, { p: 4 }],
+    ['into an existing list', add([field(['k', '3'], 'v')]), { k: [0, 1] }, { k: [0, 1, null, 'v'] }],
     ['a list index path pads with null', add([field(['l', '2'], 'x')]), {}, { l: [null, null, 'x'] }],
   ])('adds %s', (_, model, record, expected) => {
     expect(apply(model, record, { stream_slice: { parent_id: 'P1' } }, { shop: 'acme' })).toEqual(expected);
@@ -60,6 +63,12 @@ describe('AddFields', () => {
     expect(apply(model, { n: 2, keep: true })).toEqual({ n: 2, keep: true, flag: 4 });
     expect(apply(model, { n: 1, keep: true })).toEqual({ n: 1, keep: true });
     expect(apply(model, { n: 5, keep: false })).toEqual({ n: 5, keep: false });
+  });
+
+  it('the condition can use the path', () => {
+    const model = add([field(['existing'], 'static')], { condition: '{{ path[0] not in record.keys() }}' });
+    expect(apply(model, { k: 'v' })).toEqual({ k: 'v', existing: 'static' });
+    expect(apply(model, { existing: 'kept' })).toEqual({ existing: 'kept' });
   });
 
   it('fails on writing through a scalar', () => {

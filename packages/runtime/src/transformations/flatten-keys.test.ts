@@ -116,6 +116,14 @@ describe('DpathFlattenFields', () => {
     ['not an object: unchanged', { id: 1, data: [1] }, path('data'), { deleteOriginValue: true }, { id: 1, data: [1] }],
     ['missing: unchanged', { id: 1 }, path('data'), {}, { id: 1 }],
     ['wildcard takes the first match', { l: [{ x: { a: 1 } }, { x: { b: 2 } }] }, path('l', '*', 'x'), {}, { l: [{ x: { a: 1 } }, { x: { b: 2 } }], a: 1 }],
+    [
+      'wildcard with delete_origin_value',
+      { f1: 1, f2: { f3: { f4: { f5: 1 } } } },
+      path('f2', '*', 'f4'),
+      { deleteOriginValue: true },
+      { f1: 1, f2: { f3: {} }, f5: 1 },
+    ],
+    ['wildcard matching nothing', { f1: 1, f2: { f3: 1 } }, path('*', 'nope'), {}, { f1: 1, f2: { f3: 1 } }],
     ['prefix and suffix', { data: { a: 1 } }, path('data'), { keys: { prefix: 'p_', suffix: '_s' }, deleteOriginValue: true }, { p_a_s: 1 }],
   ])('%s', (_, input, fieldPath, options, expected) => {
     const record = structuredClone(input);
