@@ -83,6 +83,9 @@ describe('strptime (CPython semantics)', () => {
   ])('a format without directives: %j with %j', (text, format, expected) => {
     expect(strptime(text, format).isoformat()).toBe(expected);
   });
+  it('a lower-case z is no %z match, even with text left over', () => {
+    expect(() => strptime('z61123', '%z')).toThrow("time data 'z61123' does not match format '%z'");
+  });
   it('reports offsets beyond a day like datetime.timezone', () => {
     expect(() => strptime('+5000', '%z')).toThrow(
       'offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not datetime.timedelta(days=2, seconds=7200).',

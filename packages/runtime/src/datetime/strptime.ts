@@ -174,6 +174,8 @@ export function strptime(text: string, format: string): DateTime {
   const match = regex.exec(text);
   if (!match) throw mismatch();
   const groups = match.groups ?? {};
+  // Python's pattern matches only an upper-case 'Z' for %z.
+  if (groups['z'] === 'z') throw mismatch();
   if (match[0].length !== text.length) {
     throw new DateTimeValueError(`unconverted data remains: ${text.slice(match[0].length)}`);
   }
@@ -265,7 +267,6 @@ export function strptime(text: string, format: string): DateTime {
         isoWeek = Number(value);
         break;
       case 'z':
-        if (value === 'z') throw mismatch();
         offsetMinutes = parseOffset(value);
         break;
       default:
