@@ -213,6 +213,8 @@ describe('CSV', () => {
   it.each([
     ['cp1252', Buffer.from([0x6e, 0x0a, 0x80, 0x0a]), '€'],
     ['shift_jis', Buffer.from([0x6e, 0x0a, 0x82, 0xa0, 0x0a]), 'あ'],
+    ['utf', Buffer.from('n\né\n'), 'é'],
+    ['UTF_8', Buffer.from('n\né\n'), 'é'],
     ['UTF-16', Buffer.from('\ufeffn\nx\n', 'utf16le'), 'x'],
   ])('decodes %s', (encoding, body, expected) => {
     expect(decode({ ...csv, encoding }, body)).toEqual([{ n: expected }]);

@@ -88,6 +88,9 @@ function decodeCp1252(body: Buffer, lenient: boolean): string {
 const PYTHON_ALIASES: Record<string, Codec> = {
   'utf-8': { kind: 'node', encoding: 'utf8', stripBom: false },
   utf8: { kind: 'node', encoding: 'utf8', stripBom: false },
+  utf: { kind: 'node', encoding: 'utf8', stripBom: false },
+  u8: { kind: 'node', encoding: 'utf8', stripBom: false },
+  cp65001: { kind: 'node', encoding: 'utf8', stripBom: false },
   'utf-8-sig': { kind: 'node', encoding: 'utf8', stripBom: true },
   'utf8-sig': { kind: 'node', encoding: 'utf8', stripBom: true },
   'latin-1': { kind: 'node', encoding: 'latin1', stripBom: false },
