@@ -124,6 +124,14 @@ describe('PerPartitionCursor state', () => {
     expect(result.final?.states).toEqual([{ partition: { id: 'a' }, cursor: { updated_at: '2024-01-01T00:00:00Z' } }]);
   });
 
+  it('starts afresh when the same stream is read again', async () => {
+    const { cursor, router } = setup(listRouter(['a']));
+    const first = await drive(cursor, router, undefined, () => [{ updated_at: '2024-01-03T00:00:00Z' }]);
+    const second = await drive(cursor, router, undefined, () => [{ updated_at: '2024-01-03T00:00:00Z' }]);
+    expect(second.final).toEqual(first.final);
+    expect(second.slices).toEqual(first.slices);
+  });
+
   it('filters client-side per partition', async () => {
     const { cursor, router } = setup(listRouter(['a', 'b']), cursorModel({ is_client_side_incremental: true }));
     const state = {

@@ -71,7 +71,9 @@ export class PerPartitionCursor<V> implements Cursor {
     this.useGlobal = options.useGlobalCursor;
   }
 
+  /** Starts a read: everything from a previous read of this stream is forgotten. */
   setInitialState(state: Json | undefined): void {
+    this.reset();
     this.options.router.setParentState?.(state);
     if (!state || Object.keys(state).length === 0) return;
     if (!('states' in state) && !('state' in state)) {
@@ -87,6 +89,26 @@ export class PerPartitionCursor<V> implements Cursor {
       if ('state' in state) this.setGlobalState((state.state ?? {}) as Json);
     }
     if (isTruthy(state.parent_state)) this.parentStateValue = structuredClone(state.parent_state as Json);
+  }
+
+  private reset(): void {
+    this.useGlobal = this.options.useGlobalCursor;
+    this.globalCursor = {};
+    this.newGlobalCursor = undefined;
+    this.cursors.clear();
+    this.openSlices.clear();
+    this.parentStates.clear();
+    this.parentStateValue = undefined;
+    this.doneGenerating.clear();
+    this.processing = [];
+    this.keyToIndex.clear();
+    this.generated = 0;
+    this.lookbackWindow = 0;
+    this.partitionCount = 0;
+    this.lastEmission = 0;
+    this.timerStart = undefined;
+    this.syncedSomeData = false;
+    this.globalFilterCursor = undefined;
   }
 
   private setGlobalState(state: Json): void {
