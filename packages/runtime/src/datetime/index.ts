@@ -16,3 +16,4 @@ export { isoparse, strToDatetime } from './isoparse.js';
 export { abDatetimeParse, parseLenient } from './parse.js';
 export type { LenientParseOptions } from './parse.js';
 export { DateTimeOverflowError, DateTimeValueError, pythonFloatRepr } from './civil.js';
+export { UnknownTimeZoneError, inTimeZone, todayInTimeZone, zoneOffsetMinutes } from './timezone.js';
