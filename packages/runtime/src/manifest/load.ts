@@ -38,12 +38,37 @@ function pyBool(value: boolean, test: RegExp): ScalarTag {
   };
 }
 
+/** PyYAML's implicit floats: a dot is required, and an exponent needs its sign (`1e3` is a string). */
+const PY_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+function pyFloat(source: string): number {
+  let text = source.replace(/_/g, '').toLowerCase();
+  let sign = 1;
+  if (text.startsWith('-')) sign = -1;
+  if (text.startsWith('-') || text.startsWith('+')) text = text.slice(1);
+  if (text === '.inf') return sign * Infinity;
+  if (text === '.nan') return NaN;
+  if (text.includes(':')) {
+    let value = 0;
+    for (const part of text.split(':')) value = value * 60 + Number.parseFloat(part);
+    return sign * value;
+  }
+  return sign * Number.parseFloat(text);
+}
+
+const pyFloatTag: ScalarTag = {
+  identify: (v: unknown) => typeof v === 'number' && !Number.isInteger(v),
+  default: true,
+  tag: 'tag:yaml.org,2002:float',
+  test: PY_FLOAT,
+  resolve: pyFloat,
+};
+
 function pyYamlTags(tags: Tags): Tags {
-  const kept = tags.filter((t) => {
-    const tag = typeof t === 'string' ? t : t.tag;
-    return tag !== 'tag:yaml.org,2002:bool' && tag !== 'tag:yaml.org,2002:timestamp';
-  });
-  return [pyBool(true, PY_TRUE), pyBool(false, PY_FALSE), ...kept];
+  const replaced = new Set(['tag:yaml.org,2002:bool', 'tag:yaml.org,2002:timestamp', 'tag:yaml.org,2002:float']);
+  const kept = tags.filter((t) => !replaced.has(typeof t === 'string' ? t : t.tag));
+  return [pyBool(true, PY_TRUE), pyBool(false, PY_FALSE), pyFloatTag, ...kept];
 }
 
 /** Parses manifest YAML into plain data, recording where every object, array and key was written. */

@@ -49,6 +49,28 @@ export const TYPE_VALUE_OVERRIDES: Readonly<Record<string, string>> = {
 };
 const typeValue = (name: string): string => TYPE_VALUE_OVERRIDES[name] ?? name;
 
+/** Typed components whose CDK definition does not declare `$parameters` (any value passes there). */
+const NO_PARAMETERS: ReadonlySet<string> = new Set([
+  'AsyncJobStatusMap', 'BlockSimultaneousSyncsAction', 'CheckDynamicStream', 'CheckStream', 'ConfigAddFields',
+  'ConfigMigration', 'ConfigRemapField', 'ConfigRemoveFields', 'CsvDecoder', 'CustomValidationStrategy',
+  'DpathValidator', 'DynamicDeclarativeStream', 'DynamicStreamCheckConfig', 'FixedWindowCallRatePolicy',
+  'GzipDecoder', 'HTTPAPIBudget', 'InlineSchemaLoader', 'IterableDecoder', 'JsonDecoder', 'JsonItemsDecoder',
+  'JsonlDecoder', 'KeyTransformation', 'LegacyToPerPartitionStateMigration', 'MovingWindowCallRatePolicy',
+  'NoPagination', 'PaginationReset', 'PaginationResetLimits', 'PredicateValidator', 'RemoveFields',
+  'RequestBodyGraphQL', 'RequestBodyJsonObject', 'RequestBodyPlainText', 'RequestBodyUrlEncodedForm',
+  'RequestOption', 'RequestPath', 'SessionTokenRequestApiKeyAuthenticator', 'SessionTokenRequestBearerAuthenticator',
+  'Spec', 'StreamParametersDefinition', 'UnlimitedCallRatePolicy', 'ValidateAdheresToSchema', 'XmlDecoder',
+  'ZipfileDecoder',
+]);
+
+/** Components the CDK schema does not declare `type: object` (so any non-object passes them). */
+export const LOOSE: ReadonlySet<string> = new Set(['GroupByKeyMergeStrategy', 'SessionTokenRequestBearerAuthenticator']);
+
+/** Components whose `type` the CDK schema declares but does not require. */
+export const TYPE_OPTIONAL: ReadonlySet<string> = new Set([
+  'AsyncJobStatusMap', 'ConcurrencyLevel', 'LegacyToPerPartitionStateMigration', 'SchemaTypeIdentifier',
+]);
+
 /**
  * One of several components, chosen by `type`: the type must be one of `names`, then that
  * component's rules apply.
@@ -56,14 +78,25 @@ const typeValue = (name: string): string => TYPE_VALUE_OVERRIDES[name] ?? name;
 export function union(...names: string[]): Schema {
   if (names.length === 1) return ref(names[0] as string);
   const values = names.map(typeValue);
+  const allOf: Schema[] = names.map((n, i) => ({
+    if: { type: 'object', properties: { type: { const: values[i] } }, required: ['type'] },
+    then: ref(n),
+  }));
+  // A member that does not demand `type` also accepts objects without one (as the CDK's anyOf does).
+  const untypedOk = names.filter((n) => TYPE_OPTIONAL.has(n));
+  if (untypedOk.length) {
+    allOf.push({
+      if: { type: 'object', not: { required: ['type'] } },
+      then: untypedOk.length === 1 ? ref(untypedOk[0] as string) : { anyOf: untypedOk.map(ref) },
+    });
+  }
+  // A member that is not declared an object lets non-objects through (as the CDK's anyOf does).
+  const loose = names.some((n) => LOOSE.has(n));
   return {
-    type: 'object',
-    required: ['type'],
+    ...(loose ? {} : { type: 'object' }),
+    ...(untypedOk.length ? {} : { required: ['type'] }),
     properties: { type: { enum: values } },
-    allOf: names.map((n, i) => ({
-      if: { properties: { type: { const: values[i] } }, required: ['type'] },
-      then: ref(n),
-    })),
+    allOf,
     'x-union': values,
   };
 }
@@ -94,13 +127,13 @@ export function component(name: string, fields: Record<string, Schema>, opts: Co
   if (!opts.untyped) {
     const value = opts.typeValue ?? typeValue(name);
     properties.type = { const: value };
-    if (!opts.typeOptional) required.push('type');
+    if (!opts.typeOptional && !TYPE_OPTIONAL.has(name)) required.push('type');
   }
   Object.assign(properties, fields);
-  if (!opts.untyped) properties.$parameters = obj;
+  if (!opts.untyped && !NO_PARAMETERS.has(name)) properties.$parameters = obj;
   required.push(...(opts.required ?? []));
   const s: Schema = { properties };
-  if (!opts.loose) s.type = 'object';
+  if (!opts.loose && !LOOSE.has(name)) s.type = 'object';
   if (required.length) s.required = required;
   if (opts.closed) s.additionalProperties = false;
   return s;
