@@ -33,7 +33,7 @@ export interface ErrorHandler {
   /**
    * Seconds to wait before retry number `attempt` (1-based), or undefined when no backoff
    * strategy of the handler applies (the requester then uses its default: Retry-After if the
-   * response has one, else exponential 5 * 2^attempt).
+   * response has one, else the CDK's default 2^(attempt-1): 1, 2, 4, 8, 16 s).
    */
   backoffSeconds(outcome: Outcome, attempt: number): number | undefined;
 }

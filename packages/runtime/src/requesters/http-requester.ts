@@ -8,7 +8,7 @@ import { RuntimeError, isRuntimeError } from '../errors/runtime-error.js';
 import type { InterpolatedString } from '../interpolation/index.js';
 import { interpolateMapping, interpolateNested } from '../interpolation/index.js';
 import type { ApiBudget } from '../rate-limiting/api-budget.js';
-import { type StreamSlice, requestContext } from '../partitioning/stream-slice.js';
+import { EMPTY_SLICE, type StreamSlice, requestContext } from '../partitioning/stream-slice.js';
 import type { HttpRequest, HttpResponse } from './http-client.js';
 import { type RequestOptions, mergeRequestOptions } from './request-options.js';
 
@@ -111,7 +111,9 @@ export class HttpRequester {
     const config = this.run.config;
     const urlBase = def.urlBase ? stringOf(def.urlBase.eval(config, extraContext)) : '';
     const url = def.url ? stringOf(def.url.eval(config, extraContext)) : '';
-    const path = args.pathOverride ?? (def.path ? stringOf(def.path.eval(config, extraContext)) : '');
+    // The requester's own path loses its leading slashes (it is relative to url_base); a
+    // paginator's next-page URL is taken as it is.
+    const path = args.pathOverride ?? (def.path ? stringOf(def.path.eval(config, extraContext)).replace(/^\/+/, '') : '');
     const base = urlBase || url;
     const joined = path ? joinUrl(base, path) : base;
     try {
@@ -121,6 +123,12 @@ export class HttpRequester {
         help: 'Check url_base, url and path of the requester, and the config values they use',
       });
     }
+  }
+
+  /** One exchange outside any stream (a login request): undefined when the handler ignored it. */
+  async sendOnce(): Promise<HttpResponse | undefined> {
+    const result = await this.send({ slice: EMPTY_SLICE, kind: 'AUTH' });
+    return result.ignored ? undefined : result.response;
   }
 
   /** Sends with retries, backoff and the error handler's decisions. */
@@ -179,8 +187,9 @@ export class HttpRequester {
           const elapsed = (run.clock() - startedAt) / 1000;
           const outOfTime = handler.maxTimeSeconds !== undefined && elapsed >= handler.maxTimeSeconds;
           if (attempt >= maxAttempts || outOfTime) throw this.failure(request, outcome, resolution, true);
-          const wait =
-            handler.backoffSeconds(outcome, attempt) ?? defaultBackoffSeconds(outcome, attempt, run.clock);
+          // As the CDK: a configured strategy's wait gets one extra second.
+          const configured = handler.backoffSeconds(outcome, attempt);
+          const wait = configured !== undefined && configured > 0 ? configured + 1 : defaultBackoffSeconds(outcome, attempt, run.clock);
           run.logger.info(
             `${describe(request)} ${statusOf(outcome)}: ${resolution.message ?? resolution.action}; retry ${attempt} of ${maxAttempts - 1} in ${wait.toFixed(1)}s`,
           );
@@ -215,8 +224,9 @@ export class HttpRequester {
       ? `failed with status ${outcome.response.status}${bodySnippet(outcome.response)}`
       : `failed: ${outcome.error?.message ?? 'unknown error'}`;
     const internal = `${describe(request)} ${what}`;
+    const base = (resolution.message ?? internal).replace(/\.+$/, '');
     const message = exhausted
-      ? `${resolution.message ?? internal}. Giving up after ${Math.max(0, this.def.errorHandler.maxRetries)} retries`
+      ? `${base}. Giving up after ${Math.max(0, this.def.errorHandler.maxRetries)} retries`
       : (resolution.message ?? internal);
     const failureType = resolution.failureType ?? (outcome.response ? 'system_error' : 'transient_error');
     const code = failureType === 'config_error' ? 'HTTP_CONFIG' : failureType === 'transient_error' ? 'HTTP_TRANSIENT' : 'HTTP_SYSTEM';

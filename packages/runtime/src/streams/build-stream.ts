@@ -2,7 +2,7 @@ import type { Json } from '../context.js';
 import type { Decoder } from '../decoders/decoder.js';
 import { type RecordExtractor } from '../extractors/dpath-extractor.js';
 import { RecordSelector, type RecordFilterLike } from '../extractors/record-selector.js';
-import { createNormalizer } from '../extractors/schema-normalization.js';
+import { type RecordNormalizer, createNormalizer } from '../extractors/schema-normalization.js';
 import type { Builder, BuildContext, Model } from '../factory/build-context.js';
 import { parametersOf } from '../factory/build-context.js';
 import { createCursor } from '../incremental/builders.js';
@@ -89,10 +89,11 @@ function buildSelector(
   const mode = model.schema_normalization;
   let normalize: ((record: Json) => Json) | undefined;
   if (mode === 'Default') {
-    let normalizer: ((record: Json) => Json) | undefined;
+    let normalizer: RecordNormalizer | undefined;
+    const warn = (message: string) => ctx.run.logger.warn(message);
     normalize = (record) => {
-      normalizer ??= createNormalizer('Default', stream.schemaLoader.schema());
-      return normalizer ? normalizer(record) : record;
+      normalizer ??= createNormalizer('Default', stream.schemaLoader.schema(), warn);
+      return normalizer.normalize(record);
     };
   } else if (typeof mode === 'object' && mode !== null) {
     ctx.at('schema_normalization').component(mode as Model);

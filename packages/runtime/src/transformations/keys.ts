@@ -1,3 +1,4 @@
+import anyAsciiModule from 'any-ascii';
 import type { Json } from '../context.js';
 import { pyStr } from '../interpolation/index.js';
 import type { Template } from './templates.js';
@@ -36,16 +37,8 @@ export class KeysToLower implements RecordTransformation {
 
 type Transliterate = (text: string) => string;
 
-let anyAscii: Transliterate | undefined;
-try {
-  // The CDK transliterates keys with the `anyascii` package; its JavaScript port is used when
-  // installed. Without it, Latin letters lose their accents and other scripts are dropped.
-  const specifier = 'any-ascii';
-  const module = (await import(specifier)) as { default?: Transliterate };
-  if (typeof module.default === 'function') anyAscii = module.default;
-} catch {
-  anyAscii = undefined;
-}
+// The CDK transliterates keys with the `anyascii` package; any-ascii is its JavaScript port.
+const anyAscii: Transliterate | undefined = anyAsciiModule;
 
 // Letters that do not decompose under NFKD, spelled as any-ascii spells them.
 const LATIN_EXTRAS: Record<string, string> = {
