@@ -15,5 +15,5 @@ export { formatDatetime, parseDatetime } from './datetime-parser.js';
 export { isoparse, strToDatetime } from './isoparse.js';
 export { abDatetimeParse, parseLenient } from './parse.js';
 export type { LenientParseOptions } from './parse.js';
-export { DateTimeOverflowError, DateTimeValueError, pythonFloatRepr } from './civil.js';
+export { DateTimeOverflowError, DateTimeValueError, parsePythonFloat, parsePythonInt, pythonFloatRepr } from './civil.js';
 export { UnknownTimeZoneError, inTimeZone, todayInTimeZone, zoneOffsetMinutes } from './timezone.js';
