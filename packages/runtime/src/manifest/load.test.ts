@@ -22,6 +22,15 @@ describe('parseYaml', () => {
     expect(data).toEqual({ a: true, b: false, c: 'y', d: 'n', e: 'yes', f: 8, g: null, h: '2024-01-01' });
   });
 
+  it('reads floats as PyYAML does: a dot is required and exponents need a sign', () => {
+    const { data } = parseYaml('a: 1e3\nb: 1.0e+3\nc: E164\nd: .5\ne: 1:30\nf: 1_000\ng: -.inf\nh: 0x1F\ni: 1.0e3\n');
+    expect(data).toEqual({ a: '1e3', b: 1000, c: 'E164', d: 0.5, e: 90, f: 1000, g: -Infinity, h: 31, i: '1.0e3' });
+  });
+
+  it('rejects several documents in one file, as safe_load does', () => {
+    expect(() => parseYaml('a: 1\n---\nb: 2\n')).toThrow(RuntimeError);
+  });
+
   it('follows anchors, aliases and merge keys', () => {
     const { data } = parseYaml('base: &b\n  x: 1\n  y: 2\nuse:\n  <<: *b\n  y: 3\nalias: *b\n');
     expect(data).toEqual({ base: { x: 1, y: 2 }, use: { x: 1, y: 3 }, alias: { x: 1, y: 2 } });

@@ -249,6 +249,42 @@ describe('loadManifest', () => {
     });
   });
 
+  it('accepts what the CDK anyOf accepts: an untyped state migration', () => {
+    expect(() => loadManifest(manifest([], ['state_migrations:', '  - {}']))).not.toThrow();
+    const err = firstError(manifest([], ['state_migrations:', '  - type: Nope']));
+    expect(err.message).toContain("unknown type 'Nope' — expected one of LegacyToPerPartitionStateMigration, CustomStateMigration");
+  });
+
+  it('reports a component given as a scalar', () => {
+    const err = firstError(manifest(['paginator: NoPagination']));
+    expect(err.message).toContain("streams[0].retriever.paginator (line 27): must be object, got string 'NoPagination'");
+  });
+
+  it('validates inside dynamic stream templates and resolvers', () => {
+    const text = manifest().replace(
+      'streams:',
+      [
+        'dynamic_streams:',
+        '  - type: DynamicDeclarativeStream',
+        '    stream_template:',
+        '      type: DeclarativeStream',
+        '      retriever:',
+        '        type: SimpleRetriever',
+        '        requester: {type: HttpRequester}',
+        '        record_selector: {type: RecordSelector, extractor: {type: DpathExtractor, field_path: []}}',
+        '    components_resolver:',
+        '      type: ConfigComponentsResolver',
+        '      stream_config: {type: StreamConfig, configs_pointer: [a]}',
+        '      components_mapping:',
+        '        - type: ComponentMappingDefinition',
+        '          field_path: [name]',
+        'streams:',
+      ].join('\n'),
+    );
+    const err = firstError(text);
+    expect(err.message).toContain("dynamic_streams[0].components_resolver.components_mapping[0] (line 25): missing required field 'value' of ComponentMappingDefinition");
+  });
+
   it('surfaces reference errors from loading', () => {
     const err = firstError(manifest().replace('#/definitions/requester', '#/definitions/requestor'));
     expect(err.code).toBe('MANIFEST_REF');
