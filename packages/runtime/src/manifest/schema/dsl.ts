@@ -101,11 +101,6 @@ export function union(...names: string[]): Schema {
   };
 }
 
-/** An object, or something else: `orElse` gives the other kinds. */
-export function unionOr(names: string[], orElse: Partial<Record<Kind, Schema>>): Schema {
-  return kinds({ object: union(...names), ...orElse });
-}
-
 export interface ComponentOptions {
   /** Required fields besides `type`. */
   required?: string[];
