@@ -218,6 +218,8 @@ describe('sandbox', () => {
   });
 
   it('does not call host functions and does not leak globals', () => {
+    expect(errorOf(() => renderString('{{ toString }}', {})).code).toBe('INTERP_UNDEFINED');
+    expect(errorOf(() => renderString('{{ constructor }}', {})).code).toBe('INTERP_UNDEFINED');
     expect(errorOf(() => renderString('{{ process }}', {})).code).toBe('INTERP_UNDEFINED');
     expect(errorOf(() => renderString('{{ globalThis }}', {})).code).toBe('INTERP_UNDEFINED');
     expect(errorOf(() => renderString('{{ range(3) }}', {})).code).toBe('INTERP_UNDEFINED');

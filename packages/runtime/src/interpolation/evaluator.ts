@@ -52,19 +52,31 @@ export interface Env {
   call(fn: unknown, args: unknown[], kwargs: Kwargs): unknown;
 }
 
+/** The CDK's context aliases: stream_interval and stream_partition read stream_slice. */
+export const CONTEXT_ALIASES: Readonly<Record<string, string>> = { stream_interval: 'stream_slice', stream_partition: 'stream_slice' };
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export class Scope {
   readonly vars = new Map<string, unknown>();
   constructor(
     readonly parent: Scope | null,
     readonly ctx: Record<string, unknown>,
     readonly env: Env,
+    /** Whether stream_interval/stream_partition resolve to stream_slice. */
+    readonly aliases = false,
   ) {}
+  child(): Scope {
+    return new Scope(this, this.ctx, this.env, this.aliases);
+  }
   lookup(name: string): unknown {
     for (let s: Scope | null = this; s; s = s.parent) {
-      if (s.vars.has(name)) return s.vars.get(name);
+      if (s.vars.size && s.vars.has(name)) return s.vars.get(name);
     }
-    if (Object.prototype.hasOwnProperty.call(this.ctx, name)) {
-      const v = this.ctx[name];
+    let key = name;
+    if (this.aliases && !hasOwn.call(this.ctx, name) && hasOwn.call(CONTEXT_ALIASES, name)) key = CONTEXT_ALIASES[name] as string;
+    if (hasOwn.call(this.ctx, key)) {
+      const v = this.ctx[key];
       return v === undefined ? new Undefined(`'${name}' is undefined`) : v;
     }
     if (this.env.globals.has(name)) return this.env.globals.get(name);
@@ -614,19 +626,19 @@ function compileStmt(st: Stmt, o: CompileOptions, soft: boolean): Exec {
         let items = pyIter(iterable);
         if (test) {
           items = items.filter((item) => {
-            const ts = new Scope(s, s.ctx, s.env);
+            const ts = s.child();
             assign(target, item, ts);
             return truthy(test(ts));
           });
         }
         if (!items.length) {
-          els(new Scope(s, s.ctx, s.env), out);
+          els(s.child(), out);
           return;
         }
         const loop = new LoopContext(items);
         for (let i = 0; i < items.length; i++) {
           loop.index0 = i;
-          const ls = new Scope(s, s.ctx, s.env);
+          const ls = s.child();
           ls.vars.set('loop', loop);
           assign(target, items[i], ls);
           body(ls, out);
@@ -650,7 +662,7 @@ function compileStmt(st: Stmt, o: CompileOptions, soft: boolean): Exec {
       const target = st.target;
       return (s) => {
         const inner: string[] = [];
-        body(new Scope(s, s.ctx, s.env), inner);
+        body(s.child(), inner);
         let v: unknown = inner.join('');
         for (const [name, args] of filters) {
           const fn = s.env.filters.get(name);

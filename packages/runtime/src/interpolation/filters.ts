@@ -220,9 +220,17 @@ function decodeUtf8(buf: Buffer): string {
   }
 }
 
+/** `value.encode(...)` in the CDK's filters: Undefined raises UndefinedError, other non-strings AttributeError. */
 function requireStr(v: unknown, what: string): string {
-  if (typeof v !== 'string') throw new PyError('AttributeError', `'${typeName(v)}' object has no attribute '${what}'`);
-  return v;
+  if (typeof v === 'string') return v;
+  if (isUndef(v)) throw new PyError('UndefinedError', v instanceof Undefined ? v.hint : 'undefined value');
+  throw new PyError('AttributeError', `'${typeName(v)}' object has no attribute '${what}'`);
+}
+
+/** An argument handed to Python's `re` module: anything but str is a TypeError. */
+function reStr(v: unknown): string {
+  if (typeof v === 'string') return v;
+  throw typeError(`expected string or bytes-like object, got '${typeName(v)}'`);
 }
 
 function jinjaTitle(s: string): string {
@@ -529,13 +537,13 @@ f('base64binascii_decode', (_e, v) => {
 });
 f('string', (_e, v) => (typeof v === 'string' ? v : `"""${pyJsonDumps(v)}"""`));
 f('regex_search', (_e, v, a, k) => {
-  const re = compilePyRegex(requireStr(arg(a, k, 0, 'regex', ''), 'pattern'), '');
-  const m = re.exec(requireStr(v, 'search'));
+  const re = compilePyRegex(reStr(arg(a, k, 0, 'regex', '')), '');
+  const m = re.exec(reStr(v));
   if (m && m.length > 1) return m[1] ?? null;
   return '';
 });
 f('regex_replace', (_e, v, a, k) =>
-  pyRegexSub(requireStr(arg(a, k, 0, 'regex', ''), 'pattern'), softStr(arg(a, k, 1, 'replacement', '')), requireStr(v, 'sub')),
+  pyRegexSub(reStr(arg(a, k, 0, 'regex', '')), reStr(arg(a, k, 1, 'replacement', '')), reStr(v)),
 );
 f('hmac', (_e, v, a, k) => {
   const key = arg(a, k, 0, 'key', null);

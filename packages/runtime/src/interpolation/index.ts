@@ -18,7 +18,7 @@
  */
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { ErrorCode } from '../errors/codes.js';
-import { compileBody, callValue, getattr, getitem, Scope, SecurityError, type Env } from './evaluator.js';
+import { CONTEXT_ALIASES, compileBody, callValue, getattr, getitem, Scope, SecurityError, type Env } from './evaluator.js';
 import { FILTERS, TESTS } from './filters.js';
 import { literalEval as literalEvalImpl, literalEvalResult, type ValidType } from './literal.js';
 import { GLOBAL_NAMES, makeGlobals } from './macros.js';
@@ -27,6 +27,8 @@ import { undeclaredVariables } from './symbols.js';
 import { PyError, isDict, pyRepr as pyReprImpl, pyStr as pyStrImpl, setOwn } from './values.js';
 
 export type Context = Record<string, unknown>;
+
+const hasOwn = Object.prototype.hasOwnProperty;
 export type { ValidType };
 export { PyFloat, PyTuple, Undefined } from './values.js';
 
@@ -105,11 +107,13 @@ class Template implements CompiledTemplate {
     return this.vars;
   }
 
-  checkDeclared(ctx: Context): void {
+  checkDeclared(ctx: Context, aliases = false): void {
     if (this.vars.size === 0) return;
     let missing: string[] | null = null;
     for (const v of this.vars) {
-      if (!(v in ctx)) (missing ??= []).push(v);
+      if (hasOwn.call(ctx, v)) continue;
+      if (aliases && hasOwn.call(CONTEXT_ALIASES, v) && hasOwn.call(ctx, CONTEXT_ALIASES[v] as string)) continue;
+      (missing ??= []).push(v);
     }
     if (missing) {
       throw new RuntimeError(
@@ -121,17 +125,17 @@ class Template implements CompiledTemplate {
   }
 
   /** Renders without converting Python errors (evalTemplate needs to see UndefinedError/TypeError). */
-  renderRaw(ctx: Context): string {
+  renderRaw(ctx: Context, aliases = false): string {
     if (this.plainText !== null) return this.plainText;
     const out: string[] = [];
-    this.run(new Scope(null, ctx, envFor(ctx)), out);
+    this.run(new Scope(null, ctx, envFor(ctx), aliases), out);
     return out.length === 1 ? (out[0] as string) : out.join('');
   }
 
-  render(ctx: Context): string {
-    this.checkDeclared(ctx);
+  render(ctx: Context, aliases = false): string {
+    this.checkDeclared(ctx, aliases);
     try {
-      return this.renderRaw(ctx);
+      return this.renderRaw(ctx, aliases);
     } catch (e) {
       throw toRuntimeError(e, this.source);
     }
@@ -203,21 +207,15 @@ function toRuntimeError(e: unknown, source: string): RuntimeError {
 const STREAM_STATE_MESSAGE =
   '`stream_state` is no longer supported for interpolation. We recommend using `stream_interval` instead. Please reference the CDK Migration Guide for more information.';
 
-function prepareContext(ctx: Context): Context {
-  for (const alias of ['stream_interval', 'stream_partition']) {
-    if (alias in ctx) {
-      throw new RuntimeError(
-        'INTERP_EVAL',
-        `Found reserved keyword ${alias} in interpolation context. This is unexpected and indicative of a bug in the runtime.`,
-      );
-    }
+/** jinja.py refuses the alias names in the context; they then resolve to stream_slice (see Scope). */
+function checkAliases(ctx: Context): void {
+  if (hasOwn.call(ctx, 'stream_interval') || hasOwn.call(ctx, 'stream_partition')) {
+    const alias = hasOwn.call(ctx, 'stream_interval') ? 'stream_interval' : 'stream_partition';
+    throw new RuntimeError(
+      'INTERP_EVAL',
+      `Found reserved keyword ${alias} in interpolation context. This is unexpected and indicative of a bug in the runtime.`,
+    );
   }
-  if (!('stream_slice' in ctx)) return ctx;
-  const out: Context = { ...ctx };
-  (out as Record<PropertyKey, unknown>)[CLOCK] = (ctx as Record<PropertyKey, unknown>)[CLOCK];
-  out.stream_interval = ctx.stream_slice;
-  out.stream_partition = ctx.stream_slice;
-  return out;
 }
 
 function checkStreamState(source: string): void {
@@ -231,9 +229,9 @@ function checkStreamState(source: string): void {
 /** jinja.py `_eval`: render; a Python TypeError while rendering yields the template text itself. */
 function evalOnce(source: string, ctx: Context): string {
   const tpl = compileInternal(source);
-  tpl.checkDeclared(ctx);
+  tpl.checkDeclared(ctx, true);
   try {
-    return tpl.renderRaw(ctx);
+    return tpl.renderRaw(ctx, true);
   } catch (e) {
     if (e instanceof PyError && e.pyType === 'TypeError') return source;
     throw e;
@@ -252,7 +250,8 @@ export interface EvalOptions {
  */
 export function evalTemplate(source: unknown, ctx: Context, opts: EvalOptions = {}): unknown {
   if (typeof source !== 'string') return source;
-  const context = prepareContext(ctx);
+  const context = ctx;
+  checkAliases(ctx);
   checkStreamState(source);
   try {
     const result = evalOnce(source, context);
@@ -270,9 +269,9 @@ export function evalTemplate(source: unknown, ctx: Context, opts: EvalOptions = 
 
 /** Renders to text (Python str() semantics) with the CDK's context rules (aliases, stream_state, undeclared names). */
 export function renderString(source: string, ctx: Context): string {
-  const context = prepareContext(ctx);
+  checkAliases(ctx);
   checkStreamState(source);
-  return compileInternal(source).render(context);
+  return compileInternal(source).render(ctx, true);
 }
 
 // ---------------------------------------------------------------------------------------------

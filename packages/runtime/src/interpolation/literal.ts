@@ -16,9 +16,10 @@ export class PyBytes {
   constructor(readonly text: string) {}
 }
 
-class Fail extends Error {}
+/** Thrown (without a stack, which is costly) when the text is not a literal. */
+const FAIL = Object.freeze({ literalEvalFailure: true });
 const fail = (): never => {
-  throw new Fail();
+  throw FAIL;
 };
 
 type Tok =
@@ -194,18 +195,24 @@ function tokenize(src: string): Tok[] {
   return toks;
 }
 
+const DIGITS = /^\d+$/;
+const LEADING_ZERO = /^0+[1-9]/;
+const PREFIXED = /^0[xXoObB]/;
+
 function parseNumber(text: string): Tok {
-  const t = text.replace(/_/g, '');
-  if (/[jJ]$/.test(t)) return { k: 'num', v: new PyComplex(0, Number(t.slice(0, -1))), big: false };
-  if (/^0[xX]/.test(t)) return intTok(parseInt(t.slice(2), 16));
-  if (/^0[oO]/.test(t)) return intTok(parseInt(t.slice(2), 8));
-  if (/^0[bB]/.test(t)) return intTok(parseInt(t.slice(2), 2));
-  if (/[.eE]/.test(t)) {
-    const x = Number(t);
-    return { k: 'num', v: Number.isInteger(x) ? new PyFloat(x) : x, big: false };
+  const t = text.includes('_') ? text.replace(/_/g, '') : text;
+  if (DIGITS.test(t)) {
+    if (t.length > 1 && t.charCodeAt(0) === 48 && LEADING_ZERO.test(t)) fail(); // leading zeros in a decimal literal
+    return intTok(Number(t));
   }
-  if (/^0+\d/.test(t) && /[1-9]/.test(t)) fail(); // leading zeros in a decimal literal
-  return intTok(Number(t));
+  const last = t.charCodeAt(t.length - 1);
+  if (last === 106 || last === 74) return { k: 'num', v: new PyComplex(0, Number(t.slice(0, -1))), big: false };
+  if (PREFIXED.test(t)) {
+    const base = { x: 16, o: 8, b: 2 }[(t[1] as string).toLowerCase() as 'x' | 'o' | 'b'];
+    return intTok(parseInt(t.slice(2), base));
+  }
+  const x = Number(t);
+  return { k: 'num', v: Number.isInteger(x) ? new PyFloat(x) : x, big: false };
 }
 
 function intTok(n: number): Tok {
@@ -271,7 +278,7 @@ class LitParser {
       if (c.k !== 'num') fail();
       this.i++;
       const v = (c as { v: number | PyFloat | PyComplex }).v;
-      if ((c as { big: boolean }).big) throw new Fail('big');
+      if ((c as { big: boolean }).big) fail();
       if (!neg) return v;
       if (v instanceof PyComplex) return new PyComplex(-v.real, -v.imag);
       if (v instanceof PyFloat) return new PyFloat(-v.value);
@@ -284,7 +291,7 @@ class LitParser {
     const c = this.cur;
     if (c.k === 'num') {
       this.i++;
-      if (c.big) throw new Fail('big');
+      if (c.big) fail();
       return c.v;
     }
     if (c.k === 'str') {
@@ -406,16 +413,31 @@ function hashKey(v: unknown): unknown {
   return v;
 }
 
+/** Text whose first significant character cannot begin a literal fails fast (most rendered URLs, words…). */
+const MAY_START_LITERAL = /^[\s]*(?:[-+0-9.'"([{#\\]|[rRbBuU]{1,2}['"]|True\b|False\b|None\b|set\b)/;
+
+const SIMPLE_INT = /^[-+]?\d+$/;
+/** 2024-01-15…: digits, a dash, then a zero-padded number, which Python refuses as a literal. */
+const DATE_LIKE = /^\d+-0\d/;
+
 /** ast.literal_eval: the typed value, or a failure. Dicts come back as Map<hash, [key, value]>. */
 function literalEvalRaw(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     // literal_eval strips leading spaces/tabs; eval-mode parsing accepts surrounding blank lines.
+    if (!MAY_START_LITERAL.test(text)) return { ok: false };
+    if (SIMPLE_INT.test(text)) {
+      // Fast path for the most common result: a plain decimal integer.
+      if (/^[-+]?0+[1-9]/.test(text)) return { ok: false };
+      const n = Number(text);
+      return Number.isSafeInteger(n) ? { ok: true, value: n === 0 ? 0 : n } : { ok: false };
+    }
+    if (DATE_LIKE.test(text)) return { ok: false };
     const src = text.replace(/^[ \t]+/, '').replace(/^(?:[ \t\f]*(?:#[^\n]*)?\r?\n)+/, '');
     if (src.includes('\0')) return { ok: false };
     const value = new LitParser(tokenize(src)).parseTop();
     return { ok: true, value };
   } catch (e) {
-    if (e instanceof Fail) return { ok: false };
+    if (e === FAIL) return { ok: false };
     throw e;
   }
 }

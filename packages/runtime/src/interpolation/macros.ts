@@ -19,6 +19,7 @@ import {
   PyCallable,
   PyError,
   TemplateReference,
+  Undefined,
   dictEntries,
   dictSet,
   isDict,
@@ -55,12 +56,13 @@ function noExtra(fname: string, args: unknown[], kwargs: Kwargs, names: string[]
 
 function requireStr(v: unknown, what: string): string {
   if (typeof v === 'string') return v;
-  if (isUndef(v)) throw valueError(`${what}: ISO string too short`);
   throw typeError(`${what}: expected a string, got ${typeName(v)}`);
 }
 
 /** dateutil isoparse + UTC, as str_to_datetime does. */
 function strToDt(v: unknown): DateTime {
+  // dateutil's isoparse first looks up `.read` on its argument: Undefined raises UndefinedError there.
+  if (isUndef(v)) throw new PyError('UndefinedError', v instanceof Undefined ? v.hint : 'undefined value');
   return strToDatetime(requireStr(v, 'str_to_datetime'));
 }
 
@@ -176,9 +178,9 @@ export function makeGlobals(clock: () => number): Map<string, unknown> {
   def('format_datetime', (a, k) => {
     noExtra('format_datetime', a, k, ['dt', 'format', 'input_format']);
     const dt = arg(a, k, 0, 'dt');
-    const format = requireStr(arg(a, k, 1, 'format'), 'format');
+    const formatArg = arg(a, k, 1, 'format');
     const inputFormat = arg(a, k, 2, 'input_format', null);
-    if (isDateTime(dt)) return dt.strftime(format);
+    if (isDateTime(dt)) return dt.strftime(requireStr(formatArg, 'strftime'));
     let parsed: DateTime;
     if (typeof dt === 'boolean' || (typeof dt === 'number' && Number.isInteger(dt))) {
       parsed = parseDatetime(toNum(dt), truthy(inputFormat) ? requireStr(inputFormat, 'input_format') : '%s');
@@ -188,7 +190,7 @@ export function makeGlobals(clock: () => number): Map<string, unknown> {
       parsed = strToDt(dt);
     }
     if (parsed.offsetMinutes === null) parsed = parsed.replace({ offsetMinutes: 0 });
-    return formatDatetime(parsed, format);
+    return formatDatetime(parsed, requireStr(formatArg, 'strftime'));
   });
   def('sanitize_url', (a, k) => {
     noExtra('sanitize_url', a, k, ['value']);

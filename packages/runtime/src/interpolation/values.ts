@@ -144,7 +144,10 @@ const KNOWN_CLASSES: Array<abstract new (...args: never[]) => unknown> = [
 
 /** dict: a plain object, a PyDict/Map, or any other data object that is none of our value classes. */
 export function isDict(v: unknown): v is Record<string, unknown> | Map<unknown, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto === Object.prototype || proto === null) return true;
+  if (Array.isArray(v)) return false;
   if (v instanceof Map) return true;
   if (isDateTime(v) || isPyDate(v) || isDuration(v)) return false;
   for (const k of KNOWN_CLASSES) if (v instanceof k) return false;
