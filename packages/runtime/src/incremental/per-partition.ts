@@ -1,4 +1,5 @@
 import type { Json } from '../context.js';
+import { RuntimeError } from '../errors/runtime-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { PartitionRouter } from '../partitioning/partition-router.js';
 import { type StreamSlice, makeSlice } from '../partitioning/stream-slice.js';
@@ -115,7 +116,16 @@ export class PerPartitionCursor<V> implements Cursor {
     const key = this.options.cursorField;
     if (!(key in state)) return;
     const { converter } = this.options;
-    const value = converter.output(converter.parse(state[key]));
+    let value: unknown;
+    try {
+      value = converter.output(converter.parse(state[key]));
+    } catch (error) {
+      throw new RuntimeError(
+        'STATE_INVALID',
+        `the state of stream '${this.options.streamName}' has a cursor value that cannot be read: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     this.globalCursor = { [key]: value };
     this.newGlobalCursor = { [key]: value };
     this.globalFilterCursor = undefined;
