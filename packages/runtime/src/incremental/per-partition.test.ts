@@ -173,6 +173,25 @@ describe('PerPartitionCursor state', () => {
     expect((cursor as PerPartitionCursor<unknown>).currentState()).toEqual({ use_global_cursor: true, lookback_window: 0 });
   });
 
+  it('reads groups with one global state', async () => {
+    const { cursor, router } = setup({
+      partition_router: {
+        type: 'GroupingPartitionRouter',
+        group_size: 2,
+        underlying_partition_router: { type: 'ListPartitionRouter', values: ['a', 'b', 'c'], cursor_field: 'id' },
+      },
+    });
+    const result = await drive(cursor, router, { updated_at: '2024-01-02T00:00:00Z' }, (slice) =>
+      (slice.partition.id as string[]).includes('c') ? [{ updated_at: '2024-01-04T00:00:00Z' }] : [],
+    );
+    expect(result.slices.map((slice) => [slice.partition, slice.cursorSlice.start_time])).toEqual([
+      [{ id: ['a', 'b'] }, '2024-01-02T00:00:00Z'],
+      [{ id: ['c'] }, '2024-01-02T00:00:00Z'],
+    ]);
+    expect(result.afterSlice).toEqual([undefined, undefined]);
+    expect(result.final).toEqual({ use_global_cursor: true, state: { updated_at: '2024-01-04T00:00:00Z' }, lookback_window: 0 });
+  });
+
   it('refuses IncrementingCountCursor with a partition router, as the CDK does', () => {
     expect(() =>
       setup(listRouter(['a']), { type: 'IncrementingCountCursor', cursor_field: 'id' }),
