@@ -5,7 +5,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { isDateTime, isDuration, isPyDate } from '../datetime/index.js';
-import type { Env, FilterFn, TestFn } from './evaluator.js';
+import { binop, type Env, type FilterFn, type TestFn } from './evaluator.js';
 import { pyCapitalize } from './methods.js';
 import { percentFormat } from './format.js';
 import { compilePyRegex, pyRegexSub } from './pyregex.js';
@@ -31,6 +31,7 @@ import {
   pyJsonDumps,
   pyLen,
   pyRepr,
+  pyToFixed,
   pyStr,
   toNum,
   truthy,
@@ -121,23 +122,14 @@ function pyFloat(value: unknown, dflt: unknown): unknown {
   return dflt;
 }
 
-/** Python's round(x, n) for floats: nearest, exact binary ties to even. */
+/** Python's round(x, n) for floats: the exact value rounded, exact ties to even. */
 function pyRound(x: number, n: number): number {
   if (!Number.isFinite(x)) return x;
   if (n < 0) {
     const m = 10 ** -n;
-    const y = x / m;
-    const r = Math.round(y);
-    return (Math.abs(y % 1) === 0.5 ? (r % 2 === 0 ? r : r - 1) : r) * m;
+    return Number(pyToFixed(x / m, 0)) * m;
   }
-  if (n > 20) return x;
-  const m = 10 ** n;
-  const y = x * m;
-  if (!Number.isInteger(y) && Number.isInteger(y * 2)) {
-    const fl = Math.floor(y);
-    return (fl % 2 === 0 ? fl : fl + 1) / m;
-  }
-  return Number(x.toFixed(n));
+  return Number(pyToFixed(x, Math.min(n, 40)));
 }
 
 function urlQuote(v: unknown, forQs: boolean): string {
@@ -464,12 +456,7 @@ f('sum', (e, v, a, k) => {
   let total: unknown = arg(a, k, 1, 'start', 0);
   let items = pyIter(v);
   if (attribute !== null) items = items.map(attrGetter(e, attribute));
-  for (const x of items) {
-    if (!isNumber(x) || !isNumber(total)) throw typeError(`unsupported operand type(s) for +: '${typeName(total)}' and '${typeName(x)}'`);
-    const float = isFloat(x) || isFloat(total);
-    const s = toNum(total) + toNum(x);
-    total = float ? mkFloat(s) : s;
-  }
+  for (const x of items) total = binop('+', total, x);
   return total;
 });
 f('title', (_e, v) => jinjaTitle(softStr(v)));

@@ -10,6 +10,7 @@ import {
   isNumber,
   pyRepr,
   pyStr,
+  pyToFixed,
   toNum,
   typeError,
   typeName,
@@ -18,9 +19,7 @@ import {
 } from './values.js';
 
 function roundHalfEvenDigits(x: number, digits: number): string {
-  // toFixed rounds the exact binary value half-up, which matches Python's correctly rounded output
-  // except in rare tie cases; good enough for templates.
-  return x.toFixed(digits);
+  return pyToFixed(x, digits);
 }
 
 function fmtExp(x: number, prec: number, upper: boolean): string {
@@ -195,7 +194,7 @@ function applySpec(v: unknown, spec: string): string {
         break;
       case 'f':
       case 'F':
-        body = Number.isFinite(ax) ? ax.toFixed(prec ?? 6) : fmtSpecial(ax, t === 'F');
+        body = Number.isFinite(ax) ? pyToFixed(ax, prec ?? 6) : fmtSpecial(ax, t === 'F');
         break;
       case 'e':
       case 'E':

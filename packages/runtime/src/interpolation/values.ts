@@ -340,8 +340,29 @@ export function floatRepr(x: number): string {
 }
 
 export function intStr(n: number): string {
-  if (Math.abs(n) < 1e21) return String(n === 0 ? 0 : n);
+  if (Math.abs(n) <= Number.MAX_SAFE_INTEGER) return String(n === 0 ? 0 : n);
   return BigInt(n).toString();
+}
+
+/**
+ * Python's fixed-point formatting ('%.2f', round()): the exact binary value rounded to `digits`
+ * decimals, exact ties to even (JS toFixed rounds ties away from zero).
+ */
+export function pyToFixed(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return floatRepr(x);
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  const ax = Math.abs(x);
+  if (ax >= 1e21) return sign + BigInt(Math.round(ax)).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
+  const exact = ax.toFixed(Math.min(100, digits + 60));
+  const dot = exact.indexOf('.');
+  const frac = exact.slice(dot + 1);
+  if (frac[digits] === '5' && /^0*$/.test(frac.slice(digits + 1))) {
+    const intPart = exact.slice(0, dot);
+    const kept = frac.slice(0, digits);
+    const last = digits > 0 ? kept.charCodeAt(digits - 1) : intPart.charCodeAt(intPart.length - 1);
+    if ((last - 48) % 2 === 0) return sign + intPart + (digits > 0 ? '.' + kept : '');
+  }
+  return sign + ax.toFixed(digits);
 }
 
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
