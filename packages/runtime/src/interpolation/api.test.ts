@@ -228,6 +228,28 @@ describe('sandbox', () => {
   });
 });
 
+describe('stream slice views', () => {
+  // The runtime's slice view: partition + cursor keys, with partition / cursor_slice / extra_fields
+  // as non-enumerable attributes (the CDK's StreamSlice is a Mapping with those attributes).
+  const view = { parent_id: 5, start_time: '2024-01-01' };
+  Object.defineProperty(view, 'partition', { value: { parent_id: 5 }, enumerable: false });
+  Object.defineProperty(view, 'extra_fields', { value: { 'schema.type': 'option' }, enumerable: false });
+  const ctx = { stream_slice: view };
+
+  it('reads keys and attributes', () => {
+    expect(evalTemplate('{{ stream_partition.parent_id }}', ctx)).toBe(5);
+    expect(evalTemplate("{{ stream_slice.extra_fields['schema.type'] == 'option' }}", ctx)).toBe(true);
+    expect(evalTemplate("{{ stream_slice['partition'].parent_id }}", ctx)).toBe(5);
+  });
+
+  it('does not list attributes as keys', () => {
+    expect(renderString('{{ stream_slice }}', ctx)).toBe("{'parent_id': 5, 'start_time': '2024-01-01'}");
+    expect(evalTemplate("{{ 'partition' in stream_slice }}", ctx)).toBe(false);
+    expect(evalTemplate("{{ stream_slice.get('partition') }}", ctx)).toBe(null);
+    expect(evalTemplate('{{ stream_slice | length }}', ctx)).toBe(2);
+  });
+});
+
 describe('clock', () => {
   it('reads the clock from the context', () => {
     const ctx = withClock({}, () => Date.UTC(2030, 0, 2, 3, 4, 5));

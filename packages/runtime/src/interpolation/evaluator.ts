@@ -13,6 +13,7 @@ import {
   PyIterator,
   PyTuple,
   Undefined,
+  dictAttr,
   dictGet,
   dictHas,
   isDict,
@@ -121,6 +122,8 @@ export function getattr(obj: unknown, name: string): unknown {
   }
   if (isDict(obj)) {
     if (dictHas(obj, name)) return dictGet(obj, name);
+    const a = dictAttr(obj, name);
+    if (a !== undefined) return a;
   } else if (JS_UNSAFE.has(name) || (name.startsWith('_') && name !== '_partition')) {
     unsafe(obj, name);
   }
@@ -210,6 +213,10 @@ export function getitem(obj: unknown, key: unknown): unknown {
     if (attr !== NOT_FOUND) {
       if (key.startsWith('_')) unsafe(obj, key);
       return attr;
+    }
+    if (isDict(obj)) {
+      const a = dictAttr(obj, key);
+      if (a !== undefined) return a;
     }
     return new Undefined(`'${objectTypeRepr(obj)}' has no attribute '${key}'`);
   }

@@ -162,9 +162,21 @@ export function dictEntries(d: Record<string, unknown> | Map<unknown, unknown>):
   return d instanceof Map ? [...d.entries()] : Object.entries(d);
 }
 
+/** Key membership: own enumerable properties (non-enumerable own properties are attributes, see dictAttr). */
 export function dictHas(d: Record<string, unknown> | Map<unknown, unknown>, key: unknown): boolean {
   if (d instanceof Map) return d.has(normKey(key));
-  return typeof key === 'string' && Object.prototype.hasOwnProperty.call(d, key);
+  return typeof key === 'string' && Object.prototype.propertyIsEnumerable.call(d, key);
+}
+
+/**
+ * A non-enumerable own property of a dict-like object: an attribute, not a key (the runtime's
+ * stream slice view exposes `partition`, `cursor_slice` and `extra_fields` this way, like the
+ * CDK's StreamSlice mapping).
+ */
+export function dictAttr(d: Record<string, unknown> | Map<unknown, unknown>, name: string): unknown {
+  if (d instanceof Map || !Object.prototype.hasOwnProperty.call(d, name)) return undefined;
+  const desc = Object.getOwnPropertyDescriptor(d, name);
+  return desc && 'value' in desc ? desc.value : undefined;
 }
 
 export function dictGet(d: Record<string, unknown> | Map<unknown, unknown>, key: unknown): unknown {
