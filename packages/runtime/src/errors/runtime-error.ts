@@ -41,7 +41,9 @@ export class RuntimeError extends Error {
     const where = [this.path, this.line === undefined ? undefined : `line ${this.line}`]
       .filter(Boolean)
       .join(', ');
-    let text = where ? `${this.message} (at ${where})` : this.message;
+    // Messages that already name their place (manifest validation) are not located twice.
+    const located = (this.path && this.message.includes(this.path)) || this.message.includes('(line ');
+    let text = where && !located ? `${this.message} (at ${where})` : this.message;
     if (this.help) text += `. ${this.help}`;
     return text;
   }

@@ -18,6 +18,9 @@ const DEFAULTS: Record<string, Record<string, string>> = {
     end_time_option: 'RequestOption',
   },
   DeclarativeSource: { check: 'CheckStream', spec: 'Spec', streams: 'DeclarativeStream' },
+  // Not in the CDK 7 table: manifests written for 6.x (e.g. Airbyte's airtable) leave this type
+  // out, and there is only one type it can be.
+  Spec: { config_normalization_rules: 'ConfigNormalizationRules' },
   DeclarativeStream: { retriever: 'SimpleRetriever', schema_loader: 'JsonFileSchemaLoader' },
   DefaultErrorHandler: { response_filters: 'HttpResponseFilter' },
   DefaultPaginator: { decoder: 'JsonDecoder', page_size_option: 'RequestOption' },

@@ -40,6 +40,8 @@ const DEFAULTS: [string, string][] = [
   ['SimpleRetriever.record_selector', 'RecordSelector'],
   ['SimpleRetriever.requester', 'HttpRequester'],
   ['SubstreamPartitionRouter.parent_stream_configs', 'ParentStreamConfig'],
+  // Ours, not the CDK's: 6.x manifests leave this type out (see default-types.ts).
+  ['Spec.config_normalization_rules', 'ConfigNormalizationRules'],
   ['AddFields.fields', 'AddedFieldDefinition'],
   ['CustomPartitionRouter.parent_stream_configs', 'ParentStreamConfig'],
   ['DynamicSchemaLoader.retriever', 'SimpleRetriever'],

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { RuntimeError } from '../errors/runtime-error.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from './components.js';
 import type { LocationTable, Position } from './locations.js';
 import { formatPath, isPlainObject, type PathSegment } from './path.js';
-import { declarativeSchema } from './schema/declarative-schema.js';
+import { AJV_OPTIONS, declarativeSchema } from './schema/declarative-schema.js';
 import type { Schema } from './schema/dsl.js';
 import { closest, didYouMean } from './suggest.js';
 
@@ -26,11 +27,18 @@ export interface ValidationResult {
 
 let compiled: ValidateFunction | undefined;
 
-/** The compiled validator; compiled on first use, then shared by the whole process. */
+/**
+ * The validator: the standalone code the build generates (scripts/gen-validator.mjs), else — when
+ * running from source, as the tests do — compiled on first use. Shared by the whole process.
+ */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, verbose: true });
-    compiled = ajv.compile(declarativeSchema);
+    try {
+      const generated = createRequire(import.meta.url)('./schema/validator.gen.cjs') as ValidateFunction | { default: ValidateFunction };
+      compiled = typeof generated === 'function' ? generated : generated.default;
+    } catch {
+      compiled = new Ajv(AJV_OPTIONS).compile(declarativeSchema);
+    }
   }
   return compiled;
 }

@@ -6,6 +6,7 @@ import { type RecordNormalizer, createNormalizer } from '../extractors/schema-no
 import type { Builder, BuildContext, Model } from '../factory/build-context.js';
 import { parametersOf } from '../factory/build-context.js';
 import { createCursor } from '../incremental/builders.js';
+import { type StateMigration, applyStateMigrations, buildLegacyToPerPartitionStateMigration } from '../incremental/migrations.js';
 import type { Paginator } from '../paginators/paginator.js';
 import { noPagination } from '../paginators/no-pagination.js';
 import { createRouter } from '../partitioning/builders.js';
@@ -71,11 +72,26 @@ export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) =
       cursor,
       schemaLoader,
       incremental,
+      migrateState: stateMigrations(model, ctx),
       concurrency: (ctx.shared.concurrency as number | undefined) ?? 1,
     },
     ctx.run,
   );
 };
+
+/** state_migrations: each migration that recognises the incoming state rewrites it, in order. */
+function stateMigrations(model: Model, ctx: BuildContext): ((state: Json | undefined) => Json | undefined) | undefined {
+  const models = model.state_migrations as Model[] | undefined;
+  if (!models || models.length === 0) return undefined;
+  const here = ctx.at('state_migrations');
+  const migrations: StateMigration[] = models.map((migration, index) => {
+    if (migration.type === 'LegacyToPerPartitionStateMigration') {
+      return buildLegacyToPerPartitionStateMigration(migration, here.at(index), model);
+    }
+    return here.at(index).component<StateMigration>(migration);
+  });
+  return (state) => applyStateMigrations(migrations, state);
+}
 
 function buildSelector(
   model: Model,

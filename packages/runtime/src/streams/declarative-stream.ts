@@ -6,7 +6,8 @@ import type { SimpleRetriever } from '../retrievers/simple-retriever.js';
 import { readConcurrently } from './concurrent.js';
 import type { SchemaLoader } from './schema-loaders/schema-loader.js';
 
-export type StreamEvent = { record: Json; state?: undefined } | { state: Json; record?: undefined };
+/** A record (with the slice it was read in) or a state covering the records before it. */
+export type StreamEvent = { record: Json; slice: StreamSlice; state?: undefined } | { state: Json; record?: undefined };
 
 export interface StreamParts {
   name: string;
@@ -61,7 +62,7 @@ export class DeclarativeStream {
     };
     for await (const event of readConcurrently(cursor.slices(partitions), this.parts.concurrency, readSlice)) {
       if (!event.done) {
-        if (cursor.observe(event.slice, event.item)) yield { record: event.item };
+        if (cursor.observe(event.slice, event.item)) yield { record: event.item, slice: event.slice };
         continue;
       }
       const sliceState = cursor.closeSlice(event.slice);

@@ -470,6 +470,9 @@ const root: Schema = {
 
 export const ROOT_TYPE = 'DeclarativeSource';
 
+/** The ajv options the schema is compiled with, at build time and at run time alike. */
+export const AJV_OPTIONS = { allErrors: true, strict: false, allowUnionTypes: true, verbose: true } as const;
+
 export const declarativeSchema: Schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://manifold.dev/schemas/declarative-source.json',
