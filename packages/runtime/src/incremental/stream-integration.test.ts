@@ -101,7 +101,11 @@ describe('cursors inside DeclarativeStream', () => {
         { id: slice.partition.k },
       ]).read(undefined),
     );
-    expect(events).toEqual([{ record: { id: 'a' } }, { record: { id: 'b' } }, { state: { __ab_no_cursor_state_message: true } }]);
+    expect(events.map((event) => (event.record ? { record: event.record, partition: event.slice.partition } : event))).toEqual([
+      { record: { id: 'a' }, partition: { k: 'a' } },
+      { record: { id: 'b' }, partition: { k: 'b' } },
+      { state: { __ab_no_cursor_state_message: true } },
+    ]);
   });
 
   it('keeps the state right when windows are read concurrently and close out of order', async () => {
