@@ -74,6 +74,17 @@ describe('compileTemplate', () => {
     expect(e.message).toMatch(/line 2, column \d+/);
   });
 
+  it.each([
+    ['{{ 1 | nope if false }}', 'ok'],
+    ['{% if x | nope %}{% endif %}', 'ok'],
+    ['{% if 1 %}{% for i in l %}{{ i | nope }}{% endfor %}{% endif %}', 'INTERP_SYNTAX'],
+    ['{{ (1 | nope) if false else 2 }}', 'ok'],
+    ['{% set x %}{{ 1 | nope }}{% endset %}', 'INTERP_SYNTAX'],
+  ])('checks unknown filters at compile time only outside soft frames: %j', (source, outcome) => {
+    if (outcome === 'ok') expect(() => compileTemplate(source)).not.toThrow();
+    else expect(errorOf(() => compileTemplate(source)).code).toBe(outcome);
+  });
+
   it('keeps unknown filters inside if blocks for run time, as Jinja does', () => {
     expect(renderString('{% if false %}{{ 1 | nope }}{% endif %}ok', {})).toBe('ok');
     expect(errorOf(() => renderString('{% if true %}{{ 1 | nope }}{% endif %}', {})).code).toBe('INTERP_EVAL');

@@ -517,9 +517,10 @@ export function compileExpr(e: Expr, o: CompileOptions, soft: boolean): Ev {
       };
     }
     case 'cond': {
-      const test = c(e.test);
-      const then = c(e.then);
-      const els = e.else_ ? c(e.else_) : null;
+      // Jinja compiles conditional expressions in a "soft" frame: unknown filters fail at run time.
+      const test = compileExpr(e.test, o, true);
+      const then = compileExpr(e.then, o, true);
+      const els = e.else_ ? compileExpr(e.else_, o, true) : null;
       return (s) => {
         if (truthy(test(s))) return then(s);
         return els ? els(s) : new Undefined('the inline if-expression evaluated to false and no else section was defined.');
@@ -608,7 +609,7 @@ function compileStmt(st: Stmt, o: CompileOptions, soft: boolean): Exec {
       };
     }
     case 'if': {
-      const branches: Array<[Ev, Exec]> = [[compileExpr(st.test, o, soft), compileBody(st.body, o, true)]];
+      const branches: Array<[Ev, Exec]> = [[compileExpr(st.test, o, true), compileBody(st.body, o, true)]];
       for (const [t, b] of st.elifs) branches.push([compileExpr(t, o, true), compileBody(b, o, true)]);
       const els = compileBody(st.else_, o, true);
       return (s, out) => {
@@ -623,9 +624,10 @@ function compileStmt(st: Stmt, o: CompileOptions, soft: boolean): Exec {
     }
     case 'for': {
       const iter = compileExpr(st.iter, o, soft);
-      const test = st.test ? compileExpr(st.test, o, soft) : null;
-      const body = compileBody(st.body, o, soft);
-      const els = compileBody(st.else_, o, soft);
+      // Loop bodies are new (non-soft) frames in Jinja, even inside an if block.
+      const test = st.test ? compileExpr(st.test, o, false) : null;
+      const body = compileBody(st.body, o, false);
+      const els = compileBody(st.else_, o, false);
       const target = st.target;
       return (s, out) => {
         const iterable = iter(s);
@@ -660,7 +662,7 @@ function compileStmt(st: Stmt, o: CompileOptions, soft: boolean): Exec {
       };
     }
     case 'setblock': {
-      const body = compileBody(st.body, o, soft);
+      const body = compileBody(st.body, o, false);
       const filters = st.filters.map((f) => {
         const args = compileArgs(f.args, f.kwargs, null, null, o, soft);
         if (!o.filters.has(f.name) && !soft) o.onUnknown('filter', f.name);
