@@ -35,20 +35,24 @@ function sink() {
   };
 }
 
-/** A value for a spec property: its examples, default, enum, or something of its type. */
+/** A value for a spec property: its examples, default, enum, or something of its type and pattern. */
 function sample(schema, key = '') {
   if (!schema || typeof schema !== 'object') return 'x';
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   if (schema.const !== undefined) return schema.const;
-  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
-  if (schema.examples !== undefined && !Array.isArray(schema.examples)) return schema.examples;
-  if (schema.default !== undefined) return schema.default;
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const candidates = [
+    ...(Array.isArray(schema.examples) ? schema.examples : schema.examples !== undefined ? [schema.examples] : []),
+    ...(schema.default !== undefined ? [schema.default] : []),
+    ...(Array.isArray(schema.enum) ? schema.enum : []),
+  ];
+  for (const candidate of candidates) {
+    const value = coerce(candidate, type, schema);
+    if (value !== undefined) return value;
+  }
   const branches = schema.oneOf ?? schema.anyOf;
   if (Array.isArray(branches) && branches.length > 0) return sample({ type: 'object', ...branches[0] }, key);
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
     case 'integer':
-      return schema.minimum ?? 1;
     case 'number':
       return schema.minimum ?? 1;
     case 'boolean':
@@ -65,10 +69,45 @@ function sample(schema, key = '') {
   }
 }
 
+/** An example as the declared type wants it, or undefined when it does not fit. */
+function coerce(value, type, schema) {
+  if (type === 'array') {
+    const items = Array.isArray(value) ? value : [value];
+    return schema.items ? items.map((item) => coerce(item, schema.items.type, schema.items) ?? item) : items;
+  }
+  if (type === 'integer' || type === 'number') {
+    const number = typeof value === 'number' ? value : Number(value);
+    return Number.isFinite(number) ? number : undefined;
+  }
+  if (type === 'boolean') return typeof value === 'boolean' ? value : undefined;
+  if (type === 'string') {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return schema.pattern && !safeTest(schema.pattern, text) ? undefined : text;
+  }
+  return value;
+}
+
+function safeTest(pattern, text) {
+  try {
+    return new RegExp(pattern, 'u').test(text);
+  } catch {
+    return true;
+  }
+}
+
 function stringFor(schema, key) {
-  const pattern = schema.pattern ?? '';
-  if (schema.format === 'date-time' || /T\d|HH|:mm|\\d\{2\}:/.test(pattern)) return '2024-01-01T00:00:00Z';
-  if (schema.format === 'date' || /\d\{4\}-/.test(pattern) || /date/i.test(key)) return '2024-01-01';
+  const pattern = schema.pattern;
+  const guesses = [
+    '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.000Z', '2024-01-01', '01-01-2024', '01/01/2024 00:00',
+    '2024-01-01 00:00:00', 'https://example.com', 'example.com', 'a@example.com', 'live_example', 'sk_live_abc123',
+    'ABC123', 'example', '12345',
+  ];
+  if (pattern) {
+    const match = guesses.find((guess) => safeTest(pattern, guess));
+    if (match) return match;
+  }
+  if (schema.format === 'date-time') return '2024-01-01T00:00:00Z';
+  if (schema.format === 'date' || /date/i.test(key)) return '2024-01-01';
   if (schema.format === 'uri' || /url|uri|domain|host/i.test(key)) return 'https://example.com';
   if (schema.format === 'email') return 'a@example.com';
   return 'example';
