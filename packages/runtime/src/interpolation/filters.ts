@@ -510,7 +510,9 @@ f('urlencode', (_e, v) => {
   return pairs.map(([key, val]) => `${urlQuote(key, true)}=${urlQuote(val, true)}`).join('&');
 });
 f('wordcount', (_e, v) => (softStr(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length);
-f('wordwrap', (_e, v) => softStr(v));
+
+/** Jinja built-ins this runtime leaves out (no manifest uses them); templates using them fail to compile. */
+export const UNSUPPORTED_FILTERS: ReadonlySet<string> = new Set(['filesizeformat', 'groupby', 'random', 'urlize', 'wordwrap', 'xmlattr']);
 
 // CDK filters (they replace Jinja's `string`).
 f('hash', (_e, v, a, k) => hashFilter(v, arg(a, k, 0, 'hash_type', 'md5'), arg(a, k, 1, 'salt', null)));

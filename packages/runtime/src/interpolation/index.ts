@@ -15,11 +15,25 @@
  * context, or an undefined value used where Jinja raises), INTERP_SANDBOX (unsafe attribute),
  * INTERP_STREAM_STATE (`stream_state` mentioned), INTERP_EVAL (anything else Python would raise).
  * The caller sets `path` on the error.
+ *
+ * Known differences from the CDK (deliberate or unavoidable in JS):
+ * - Unsafe attributes (`__class__`, `constructor`, `_private` on non-dicts…) raise INTERP_SANDBOX at
+ *   once; Jinja returns an "unsafe Undefined" that renders as '' and only fails when used.
+ * - JSON numbers: an integral value is an int (a config value `1.0` prints `1`); ints beyond 2^53
+ *   lose precision, and literal_eval results beyond 2^53 are returned as text.
+ * - Results are JSON-friendly: `5.0` comes back as 5, tuples and sets as arrays, dict keys as
+ *   strings; bytes and complex literals stay text (as the CDK does for complex).
+ * - dict.items()/keys()/values() are lists (Python prints `dict_items([...])`); generators from
+ *   map/select/… render as `<generator object>` without an address.
+ * - `renderString` applies the stream_state rule too (the CDK applies it in `eval`).
+ * - Not supported (compile error): macro/call/filter/with/include/extends/import/block tags,
+ *   recursive loops, loop.changed, filters filesizeformat/groupby/random/urlize/wordwrap/xmlattr,
+ *   tojson(indent=…), list.sort(key=…), datetime.astimezone(tz).
  */
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { ErrorCode } from '../errors/codes.js';
 import { CONTEXT_ALIASES, compileBody, callValue, getattr, getitem, Scope, SecurityError, type Env } from './evaluator.js';
-import { FILTERS, TESTS } from './filters.js';
+import { FILTERS, TESTS, UNSUPPORTED_FILTERS } from './filters.js';
 import { literalEval as literalEvalImpl, literalEvalResult, type ValidType } from './literal.js';
 import { GLOBAL_NAMES, makeGlobals } from './macros.js';
 import { TemplateSyntaxError, parseTemplate } from './parser.js';
@@ -166,7 +180,8 @@ function compileInternal(source: string): Template {
         filters: FILTERS,
         tests: TESTS,
         onUnknown(kind, name) {
-          throw new TemplateSyntaxError(`No ${kind} named '${name}'.`, 1, 1);
+          const why = kind === 'filter' && UNSUPPORTED_FILTERS.has(name) ? ' (a Jinja filter this runtime does not support)' : '';
+          throw new TemplateSyntaxError(`No ${kind} named '${name}'${why}.`, 1, 1);
         },
       }, false);
       const vars = new Set([...undeclaredVariables(parsed.body)].filter((n) => !GLOBAL_NAMES.has(n)));
