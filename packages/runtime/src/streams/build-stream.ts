@@ -74,6 +74,7 @@ export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) =
       incremental,
       migrateState: stateMigrations(model, ctx),
       concurrency: (ctx.shared.concurrency as number | undefined) ?? 1,
+      sliceLimit: (ctx.shared.limits as ReadLimits | undefined)?.slices,
     },
     ctx.run,
   );

@@ -22,6 +22,8 @@ export interface StreamParts {
   incremental: boolean;
   /** Slices read at once (the manifest's concurrency_level); 1 reads them in order. */
   concurrency: number;
+  /** A test read's slice limit (the Builder); unset for real reads. */
+  sliceLimit?: number;
 }
 
 /**
@@ -60,7 +62,8 @@ export class DeclarativeStream {
       this.run.observer?.onSlice?.(this.name, sliceView(slice));
       return retriever.read(slice);
     };
-    for await (const event of readConcurrently(cursor.slices(partitions), this.parts.concurrency, readSlice)) {
+    const slices = limitSlices(cursor.slices(partitions), this.parts.sliceLimit);
+    for await (const event of readConcurrently(slices, this.parts.concurrency, readSlice)) {
       if (!event.done) {
         if (cursor.observe(event.slice, event.item)) yield { record: event.item, slice: event.slice };
         continue;
@@ -75,6 +78,19 @@ export class DeclarativeStream {
   /** Records only: how a parent stream is read for its children. */
   async *readRecords(state?: Json): AsyncIterable<Json> {
     for await (const event of this.read(state)) if (event.record) yield event.record;
+  }
+}
+
+async function* limitSlices(slices: AsyncIterable<StreamSlice>, limit: number | undefined): AsyncIterable<StreamSlice> {
+  if (limit === undefined) {
+    yield* slices;
+    return;
+  }
+  let count = 0;
+  for await (const slice of slices) {
+    if (count >= limit) return;
+    count += 1;
+    yield slice;
   }
 }
 
