@@ -102,6 +102,11 @@ describe('render', () => {
     expect(renderString('{{ v }}|{{ f }}|{{ none }}', ctx)).toBe("{'a': [1, 2.5, None, True, 'x'], 't': (1,)}|2.0|None");
   });
 
+  it('binds self to the template reference, as Jinja does', () => {
+    expect(renderString('Skipping {{ self.name }} stream', { self: { name: 'x' } })).toBe('Skipping  stream');
+    expect(renderString('{{ self }}', {})).toBe('<TemplateReference None>');
+  });
+
   it('reports undeclared variables with the names available', () => {
     const e = errorOf(() => renderString('{{ foo }} {{ bar }}', { config: {} }));
     expect(e.code).toBe('INTERP_UNDEFINED');

@@ -12,6 +12,7 @@ import {
   PyFloat,
   PyIterator,
   PyTuple,
+  TemplateReference,
   Undefined,
   dictAttr,
   dictGet,
@@ -57,6 +58,7 @@ export interface Env {
 export const CONTEXT_ALIASES: Readonly<Record<string, string>> = { stream_interval: 'stream_slice', stream_partition: 'stream_slice' };
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const SELF = new TemplateReference();
 
 export class Scope {
   readonly vars = new Map<string, unknown>();
@@ -74,6 +76,8 @@ export class Scope {
     for (let s: Scope | null = this; s; s = s.parent) {
       if (s.vars.size && s.vars.has(name)) return s.vars.get(name);
     }
+    // Jinja binds `self` to the template reference, whatever the context holds.
+    if (name === 'self') return SELF;
     let key = name;
     if (this.aliases && !hasOwn.call(this.ctx, name) && hasOwn.call(CONTEXT_ALIASES, name)) key = CONTEXT_ALIASES[name] as string;
     if (hasOwn.call(this.ctx, key)) {
