@@ -189,9 +189,11 @@ function doSlice(obj: unknown, sl: PySlice): unknown {
 export function getitem(obj: unknown, key: unknown): unknown {
   if (isUndef(obj)) throw new PyError('UndefinedError', undefHint(obj));
   if (key instanceof PySlice) {
+    // Jinja compiles slices to plain Python subscription: no Undefined fallback.
     const r = doSlice(obj, key);
     if (r !== NOT_FOUND) return r;
-    return new Undefined(`${objectTypeRepr(obj)} has no element slice`);
+    if (isDict(obj)) throw typeError("unhashable type: 'slice'");
+    throw typeError(`'${typeName(obj)}' object is not subscriptable`);
   }
   if (isDict(obj)) {
     if (dictHas(obj, key)) return dictGet(obj, key);

@@ -149,6 +149,8 @@ function escapeHtml(s: string): string {
 }
 
 function selectOrReject(env: Env, value: unknown, args: unknown[], kwargs: Kwargs, lookupAttr: boolean, modfunc: (b: boolean) => boolean): PyIterator {
+  // Jinja: `if value:` guards the loop, so any falsy value selects nothing.
+  if (!truthy(value)) return new PyIterator([]);
   const items = pyIter(value);
   let rest = args;
   let transfunc = (x: unknown): unknown => x;
@@ -369,6 +371,7 @@ f('list', (_e, v) => [...pyIter(v)]);
 f('lower', (_e, v) => softStr(v).toLowerCase());
 f('upper', (_e, v) => softStr(v).toUpperCase());
 f('map', (e, v, a, k) => {
+  if (!truthy(v)) return new PyIterator([]);
   const items = pyIter(v);
   if (!a.length && Object.prototype.hasOwnProperty.call(k, 'attribute')) {
     const getter = attrGetter(e, k.attribute, k.default);

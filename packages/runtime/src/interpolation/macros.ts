@@ -30,6 +30,7 @@ import {
   pyCompare,
   pyEq,
   pyIter,
+  pyLen,
   pyStr,
   toNum,
   typeError,
@@ -63,6 +64,8 @@ function requireStr(v: unknown, what: string): string {
 function strToDt(v: unknown): DateTime {
   // dateutil's isoparse first looks up `.read` on its argument: Undefined raises UndefinedError there.
   if (isUndef(v)) throw new PyError('UndefinedError', v instanceof Undefined ? v.hint : 'undefined value');
+  // isoparse measures its argument first: short containers fail with ValueError, not TypeError.
+  if ((Array.isArray(v) || isDict(v)) && pyLen(v) < 4) throw valueError('ISO string too short');
   return strToDatetime(requireStr(v, 'str_to_datetime'));
 }
 
