@@ -44,6 +44,26 @@ describe('compileTemplate', () => {
     expect([...compileTemplate('{% if c %}{% set b = 1 %}{% endif %}').variables()].sort()).toEqual(['b', 'c']);
   });
 
+  // Expected sets from jinja2.meta.find_undeclared_variables (the names the CDK checks against the context).
+  it.each([
+    ["{% for i in l %}{% set z=1 %}{{ z }}{% endfor %}{{ z }}", ["l", "z"]],
+    ["{% if a %}{% elif b %}{% set c = 1 %}{% else %}{{ c }}{% endif %}", ["a", "b", "c"]],
+    ["{% for i in l if i > q %}{{ loop.index }}{% else %}{{ i }}{% endfor %}", ["i", "l", "q"]],
+    ["{% set x %}{{ y }}{% set w = 1 %}{{ w }}{% endset %}{{ x }}", ["y"]],
+    ["{% set ns = namespace(a=1) %}{% set ns.a = b %}", ["b"]],
+    ["{% for a, b in c %}{{ a }}{{ d }}{% endfor %}", ["c", "d"]],
+    ["{{ loop.index }}", ["loop"]],
+    ["{% for i in l %}{% for j in i %}{{ loop.index }}{{ k }}{% endfor %}{% endfor %}", ["k", "l"]],
+    ["{{ b }}{% set b = 2 %}", ["b"]],
+    ["{% set b = b %}", ["b"]],
+    ["{% if x %}{% set b = 1 %}{{ b }}{% endif %}", ["b", "x"]],
+    ["{% for i in l %}{{ y }}{% endfor %}{% set y = 2 %}", ["l"]],
+    ["{{ self.name }}{{ now_utc() }}{{ range }}", ["range"]]
+,
+  ] as Array<[string, string[]]>)('finds the undeclared variables of %j', (source, names) => {
+    expect([...compileTemplate(source).variables()].sort()).toEqual(names);
+  });
+
   it.each([
     ['{{ 1 +', 'INTERP_SYNTAX'],
     ['{{ }}', 'INTERP_SYNTAX'],
