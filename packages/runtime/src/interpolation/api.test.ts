@@ -337,7 +337,20 @@ describe('literalEval', () => {
   ])('%j', (text, value) => {
     expect(literalEval(text)).toEqual({ ok: true, value });
   });
-  it.each(['abc', '1 +', '1j', "b'x'", '2021-01-01', 'f(1)', '[1, 2', '99999999999999999999'])('fails on %j', (text) => {
+  it.each([
+    ['\n5', 5],
+    ['5\n\n', 5],
+    [' \n5', 5],
+    ['\t5', 5],
+    ['  # c\n5', 5],
+    ['\r\n5', 5],
+    ['(\n1\n)', 1],
+    ['[1] # x', [1]],
+    ['\\\n5', 5],
+  ])('handles whitespace like Python: %j', (text, value) => {
+    expect(literalEval(text)).toEqual({ ok: true, value });
+  });
+  it.each(['abc', '1 +', '1j', "b'x'", '2021-01-01', 'f(1)', '[1, 2', '99999999999999999999', '\n  5\n', '\n\n  [1,\n2]\n', '\u000b5', '1;'])('fails on %j', (text) => {
     expect(literalEval(text)).toEqual({ ok: false });
   });
 });

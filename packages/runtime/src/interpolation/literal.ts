@@ -432,7 +432,10 @@ function literalEvalRaw(text: string): { ok: true; value: unknown } | { ok: fals
       return Number.isSafeInteger(n) ? { ok: true, value: n === 0 ? 0 : n } : { ok: false };
     }
     if (DATE_LIKE.test(text)) return { ok: false };
-    const src = text.replace(/^[ \t]+/, '').replace(/^(?:[ \t\f]*(?:#[^\n]*)?\r?\n)+/, '');
+    const stripped = text.replace(/^[ \t]+/, '');
+    const src = stripped.replace(/^(?:[ \t\f]*(?:#[^\n]*)?\r?\n)+/, '');
+    // After skipped blank lines, an indented first line is an IndentationError.
+    if (src.length !== stripped.length && /^[ \t]/.test(src)) return { ok: false };
     if (src.includes('\0')) return { ok: false };
     const value = new LitParser(tokenize(src)).parseTop();
     return { ok: true, value };
