@@ -117,7 +117,7 @@ let tried = 0;
 const passed = { spec: 0, discover: 0 };
 const failures = [];
 const names = readdirSync(dir).filter((name) => name.startsWith('source-') && !custom.has(name) && (!only || name === only));
-const work = mkdtempSync(join(tmpdir(), 'catalog-check-'));
+const work = process.env.CATALOG_CONFIG_DIR ?? mkdtempSync(join(tmpdir(), 'catalog-check-'));
 for (const name of names) {
   const manifestPath = join(dir, name, 'manifest.yaml');
   if (!existsSync(manifestPath)) continue;
