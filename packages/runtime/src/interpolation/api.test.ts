@@ -362,15 +362,11 @@ describe('templateStrings', () => {
   });
 });
 
-describe('speed', () => {
-  it('renders a simple template in microseconds', () => {
-    const ctx = { config: { x: 'value' } };
-    const t = "{{ config['x'] }}";
-    evalTemplate(t, ctx);
-    const n = 20_000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) evalTemplate(t, ctx);
-    const perCallUs = ((performance.now() - start) * 1000) / n;
-    expect(perCallUs).toBeLessThan(50);
+describe('parse once', () => {
+  // Speed itself is measured by the benchmarks (npm run bench), not by a timed test.
+  it('compiles each template source once and reuses it', () => {
+    const source = "{{ config['x'] ~ 'parse-once' }}";
+    expect(compileTemplate(source)).toBe(compileTemplate(source));
+    expect(evalTemplate(source, { config: { x: 'a' } })).toBe('aparse-once');
   });
 });
