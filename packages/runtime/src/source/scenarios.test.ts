@@ -486,3 +486,70 @@ ${selector()}
     expect(issued).toBe(2);
   });
 });
+
+describe('per-partition incremental state', () => {
+  it('a child stream with incremental parents keeps one cursor per parent and the parent state', async () => {
+    api = await startMockApi([
+      {
+        path: '/projects',
+        response: { body: { data: [{ id: 7, updated_at: '2024-01-02' }, { id: 9, updated_at: '2024-01-03' }] } },
+      },
+      {
+        path: /^\/projects\/(?<id>\d+)\/tasks$/,
+        handler: (req) => ({ body: { data: [{ id: `t${req.params.id}`, updated_at: req.params.id === '7' ? '2024-01-02' : '2024-01-03' }] } }),
+      },
+    ]);
+    const cursor = `
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-01"
+      end_datetime: "2024-01-05"`;
+    const run = await runSource(
+      'read',
+      {
+        manifest: manifest(`
+  - type: DeclarativeStream
+    name: projects
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: projects }
+${selector()}
+${cursor}
+  - type: DeclarativeStream
+    name: tasks
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: "projects/{{ stream_partition.project_id }}/tasks" }
+${selector()}
+      partition_router:
+        type: SubstreamPartitionRouter
+        parent_stream_configs:
+          - type: ParentStreamConfig
+            stream: "#/streams/0"
+            parent_key: id
+            partition_field: project_id
+            incremental_dependency: true
+${cursor}`),
+        config: { base_url: api.url },
+        catalog: configuredCatalog([{ name: 'tasks', syncMode: 'incremental' }]),
+      },
+      { clock: () => Date.UTC(2024, 0, 10) },
+    );
+    expect(run.code).toBe(0);
+    expect(records(run.messages, 'tasks').map((r) => r.id)).toEqual(['t7', 't9']);
+    const last = stateValues(run.messages).at(-1) as Record<string, unknown>;
+    expect(last).toMatchObject({
+      use_global_cursor: false,
+      states: [
+        { partition: { parent_slice: {}, project_id: 7 }, cursor: { updated_at: '2024-01-02' } },
+        { partition: { parent_slice: {}, project_id: 9 }, cursor: { updated_at: '2024-01-03' } },
+      ],
+      state: { updated_at: '2024-01-03' },
+      parent_state: { projects: { updated_at: '2024-01-03' } },
+    });
+  });
+});
