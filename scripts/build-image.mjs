@@ -29,6 +29,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CONNECTORS_DIR = join(ROOT, 'connectors');
 export const BASE_REPOSITORY = 'manifold/source-declarative-manifest';
 const INPUTS_LABEL = 'io.manifold.inputs';
+const FROM_LABEL = 'io.manifold.from';
 
 export function baseVersion() {
   return JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')).version;
@@ -148,8 +149,11 @@ function dockerBuild({ context, dockerfile, tags, buildArgs, labels, platform, p
 export async function buildBase({ platform, push, extraTags = [], log = console.log } = {}) {
   const { bundle } = await import(pathToFileURL(join(ROOT, 'docker/bundle.mjs')).href);
   const { outfile } = await bundle();
-  const from = process.env.MANIFOLD_BASE_IMAGE || undefined;
   const ref = baseImageRef();
+  // FROM: $MANIFOLD_BASE_IMAGE, else what the existing base image was built from (so a machine
+  // without a registry keeps using its imported node image), else the Dockerfile's official image.
+  const previous = imageLabel(ref, FROM_LABEL);
+  const from = process.env.MANIFOLD_BASE_IMAGE || (previous && previous !== 'default' ? previous : undefined);
   const hash = createHash('sha256');
   hash.update(readFileSync(outfile)).update(readFileSync(join(ROOT, 'docker/Dockerfile')));
   hash.update(`from:${from ?? 'default'}:${from ? imageId(from) ?? '' : ''}`);
@@ -164,7 +168,7 @@ export async function buildBase({ platform, push, extraTags = [], log = console.
     dockerfile: join(ROOT, 'docker/Dockerfile'),
     tags: [ref, ...extraTags.map((t) => `${BASE_REPOSITORY}:${t}`)],
     buildArgs: { VERSION: baseVersion(), ...(from ? { BASE_IMAGE: from } : {}) },
-    labels: { [INPUTS_LABEL]: inputs },
+    labels: { [INPUTS_LABEL]: inputs, [FROM_LABEL]: from ?? 'default' },
     platform,
     push,
   });
@@ -237,6 +241,10 @@ async function main(argv) {
     return 0;
   }
   const why = dockerUnavailableReason();
+  if (why && dirs.includes('base')) {
+    const { bundle } = await import(pathToFileURL(join(ROOT, 'docker/bundle.mjs')).href);
+    console.log(`bundled ${relative(ROOT, (await bundle()).outfile)}`);
+  }
   if (why) {
     const msg = `image not built: ${why}. Metadata is valid. Start a Docker engine (or run scripts/ci-docker.sh) and run \`npm run images\`.`;
     if (requireDocker) throw new Error(msg);
