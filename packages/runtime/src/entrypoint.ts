@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from './config/validate-config.js';
@@ -74,10 +74,23 @@ export async function runEntrypoint(argv: string[], io: EntrypointIO): Promise<n
       emit: (message) => void writer.write(message),
     };
 
+    const source = new DeclarativeSource(loaded, run);
+    const prepare = () => {
+      const rules = source.configRules();
+      if (rules.migrate(runConfig)) {
+        // As the CDK: a migrated config is saved back and announced to the platform.
+        if (args.config) writeFileSync(args.config, JSON.stringify(runConfig));
+        void emit({ type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: clock(), connectorConfig: { config: runConfig } } });
+      }
+      validateConfig(runConfig, spec.connectionSpecification as Json);
+      rules.transform(runConfig);
+      rules.validate(runConfig);
+    };
+
     if (args.command === 'check') {
       try {
-        validateConfig(runConfig, spec.connectionSpecification as Json);
-        const status = await new DeclarativeSource(loaded, run).check();
+        prepare();
+        const status = await source.check();
         await emit({ type: 'CONNECTION_STATUS', connectionStatus: status });
       } catch (error) {
         const described = describeError(error);
@@ -88,8 +101,7 @@ export async function runEntrypoint(argv: string[], io: EntrypointIO): Promise<n
       return 0;
     }
 
-    validateConfig(runConfig, spec.connectionSpecification as Json);
-    const source = new DeclarativeSource(loaded, run);
+    prepare();
     if (args.command === 'discover') {
       await emit({ type: 'CATALOG', catalog: source.discover() });
       await writer.end();

@@ -1,7 +1,9 @@
 import { authBuilders } from '../auth/builders.js';
+import { configRuleBuilders } from '../config/normalization-rules.js';
 import { decoderBuilders } from '../decoders/builders.js';
 import { errorHandlerBuilders } from '../error-handlers/builders.js';
 import { buildDpathExtractor } from '../extractors/dpath-extractor.js';
+import { recordExpanderBuilders } from '../extractors/record-expander.js';
 import { recordFilterBuilders } from '../extractors/record-filter.js';
 import { partitionBuilders } from '../partitioning/builders.js';
 import { paginatorBuilders } from '../paginators/builders.js';
@@ -10,6 +12,7 @@ import { requesterBuilders } from '../requesters/builders.js';
 import { buildDeclarativeStream } from '../streams/build-stream.js';
 import { schemaLoaderBuilders } from '../streams/schema-loaders/schema-loader.js';
 import { transformationBuilders } from '../transformations/builders.js';
+import { configTransformationBuilders } from '../transformations/config-transformations.js';
 import type { Builder } from './build-context.js';
 
 /**
@@ -20,6 +23,9 @@ export function createRegistry(): ReadonlyMap<string, Builder> {
   return new Map<string, Builder>(
     Object.entries({
       ...authBuilders,
+      ...configRuleBuilders,
+      ...configTransformationBuilders,
+      ...recordExpanderBuilders,
       ...decoderBuilders,
       ...errorHandlerBuilders,
       ...recordFilterBuilders,

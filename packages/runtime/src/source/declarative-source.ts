@@ -4,6 +4,7 @@ import { BuildContext, type Builder, type Model, parametersOf } from '../factory
 import { InterpolatedString } from '../interpolation/index.js';
 import { createRegistry } from '../factory/registry.js';
 import type { LoadedManifest } from '../manifest/index.js';
+import { type ConfigRules, buildConfigRules } from '../config/normalization-rules.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { ReadLimits } from '../streams/build-stream.js';
 
@@ -13,6 +14,7 @@ import type { ReadLimits } from '../streams/build-stream.js';
  */
 export class DeclarativeSource {
   private built: DeclarativeStream[] | undefined;
+  private rules: ConfigRules | undefined;
   private readonly registry: ReadonlyMap<string, Builder>;
 
   constructor(
@@ -47,6 +49,12 @@ export class DeclarativeSource {
       });
     }
     return this.built;
+  }
+
+  /** The spec's config_normalization_rules, built once. */
+  configRules(): ConfigRules {
+    this.rules ??= buildConfigRules(this.manifest.spec as Model | undefined, this.rootContext());
+    return this.rules;
   }
 
   stream(name: string): DeclarativeStream | undefined {

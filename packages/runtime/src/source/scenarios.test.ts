@@ -553,3 +553,59 @@ ${cursor}`),
     });
   });
 });
+
+describe('config normalization rules', () => {
+  const withRules = (rules: string) =>
+    manifest(`
+  - type: DeclarativeStream
+    name: items
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: "{{ config['region'] }}/items" }
+${selector()}`).replace(
+      '  connection_specification:',
+      `  config_normalization_rules:
+${rules}
+  connection_specification:`,
+    );
+
+  it('migrates the config (saved, with a CONTROL message), transforms it in memory, then reads', async () => {
+    api = await startMockApi([{ path: '/eu-west/items', response: { body: { data: [{ id: 1 }] } } }]);
+    const run = await runSource('read', {
+      manifest: withRules(`    config_migrations:
+      - type: ConfigMigration
+        transformations:
+          - type: ConfigRemapField
+            field_path: [region]
+            map: { europe: eu }
+    transformations:
+      - type: ConfigAddFields
+        fields:
+          - { type: AddedFieldDefinition, path: [region], value: "{{ config['region'] }}-west" }`),
+      config: { base_url: api.url, region: 'europe' },
+      catalog: configuredCatalog(['items']),
+    });
+    expect(run.code).toBe(0);
+    expect(records(run.messages)).toEqual([{ id: 1 }]);
+    const control = run.messages.find((m) => m.type === 'CONTROL') as { control: { connectorConfig: { config: Record<string, unknown> } } };
+    expect(control.control.connectorConfig.config).toEqual({ base_url: api.url, region: 'eu' });
+  });
+
+  it('a failing validation is a config_error before any request', async () => {
+    api = await startMockApi([{ path: '/x/items', response: { body: { data: [] } } }]);
+    const run = await runSource('read', {
+      manifest: withRules(`    validations:
+      - type: DpathValidator
+        field_path: [region]
+        validation_strategy:
+          type: ValidateAdheresToSchema
+          base_schema: { type: string, enum: [eu, us] }`),
+      config: { base_url: api.url, region: 'x' },
+      catalog: configuredCatalog(['items']),
+    });
+    expect(run.code).not.toBe(0);
+    expect(errors(run.messages)[0]).toMatchObject({ failure_type: 'config_error' });
+    expect(errors(run.messages)[0]?.message).toContain('config.region');
+    expect(api.requests).toHaveLength(0);
+  });
+});
