@@ -292,8 +292,12 @@ export async function testRead(input: TestReadInput, options: RunOptions = {}): 
     slices.length >= input.sliceLimit ||
     slices.some((slice) => slice.pages.length >= input.pageLimit);
 
+  const warnings: LogEntry[] = input.loaded.warnings.map((warning) => ({
+    message: `${warning.message}${warning.path ? ` (at ${warning.path}${warning.line ? `, line ${warning.line}` : ''})` : ''}`,
+    level: 'WARN',
+  }));
   const result: StreamRead = {
-    logs: [...parseLogs(out.lines), ...extraLogs],
+    logs: [...warnings, ...parseLogs(out.lines), ...extraLogs],
     slices,
     test_read_limit_reached: limitReached,
     auxiliary_requests: auxiliary,

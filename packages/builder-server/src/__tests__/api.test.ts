@@ -176,6 +176,28 @@ describe('POST /v1/stream/read (builder API)', () => {
     expect(read.slices[0].pages[0].response.status).toBe(401);
   });
 
+  it('reads one slice at a time even when the manifest asks for concurrency', async () => {
+    const manifest = `${MANIFEST_YAML}\nconcurrency_level:\n  type: ConcurrencyLevel\n  default_concurrency: 4\n  max_concurrency: 4\n`;
+    const read = (await post('/v1/stream/read', { manifest, config: fx.config, stream: 'events' })).json();
+    expect(read.slices.map((s: Json) => s.pages[0].records.map((r: Json) => r.id.slice(0, 10)))).toEqual([
+      ['2024-01-01', '2024-01-01'],
+      ['2024-01-02', '2024-01-02'],
+      ['2024-01-03', '2024-01-03'],
+    ]);
+  });
+
+  it('accepts the legacy {stream: state} shape of state', async () => {
+    const state = { events: { updated_at: '2024-01-02T00:00:00Z' } };
+    const read = (await post('/v1/stream/read', { manifest: MANIFEST_YAML, config: fx.config, stream: 'events', state })).json();
+    expect(read.slices[0].slice_descriptor.start_time).toBe('2024-01-02T00:00:00Z');
+  });
+
+  it('shows manifest warnings as WARN logs', async () => {
+    const manifest = MANIFEST_YAML.replace('$ref: "#/definitions/selector"', '$ref: "*ref(definitions.selector)"');
+    const read = (await post('/v1/stream/read', { manifest, config: fx.config, stream: 'events', slice_limit: 1 })).json();
+    expect(read.logs).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/legacy reference/) })]));
+  });
+
   it('accepts the manifest as an object too', async () => {
     const manifest = parseYaml(MANIFEST_YAML);
     const res = await post('/v1/stream/read', { manifest, config: fx.config, stream: 'users', record_limit: 1 });
