@@ -261,8 +261,17 @@ export async function testRead(input: TestReadInput, options: RunOptions = {}): 
       }
     } catch (error) {
       // A read that fails part-way still answers with what it read, and the error as a log.
-      if (pending.exchange) {
-        currentSlice().pages.push({ request: requestView(pending.exchange), response: responseView(pending.exchange), records: [] });
+      const failed = pending.exchange;
+      if (failed && (!failed.stream || failed.stream === target)) {
+        currentSlice().pages.push({ request: requestView(failed), response: responseView(failed), records: [] });
+      } else if (failed) {
+        auxiliary.push({
+          title: `Parent stream: ${failed.stream ?? ''}`,
+          type: 'PARENT_STREAM',
+          description: `The failed request of the parent stream '${failed.stream ?? ''}'`,
+          request: requestView(failed),
+          response: responseView(failed),
+        });
       }
       const described = describeError(error);
       extraLogs.push({

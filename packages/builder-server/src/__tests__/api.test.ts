@@ -198,6 +198,19 @@ describe('POST /v1/stream/read (builder API)', () => {
     expect(read.logs).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/legacy reference/) })]));
   });
 
+  it('shows a failed token call as an AUTH request and the failure as an ERROR log, masked', async () => {
+    const config = { ...fx.config, refresh_token: `bad-${SECRETS.refreshToken}` };
+    const res = await post('/v1/manifest/test_read', { manifest: MANIFEST_YAML, config, stream_name: 'events' });
+    expect(res.statusCode).toBe(200);
+    const read = res.json();
+    const auth = read.auxiliary_requests.filter((a: Json) => a.type === 'AUTH');
+    expect(auth.length).toBeGreaterThanOrEqual(1);
+    expect(auth[0].response.status).toBe(400);
+    expect(auth[0].request.body).toContain('****');
+    expect(read.logs.some((l: Json) => l.level === 'ERROR')).toBe(true);
+    expect(allRecords(read)).toEqual([]);
+  });
+
   it('accepts the manifest as an object too', async () => {
     const manifest = parseYaml(MANIFEST_YAML);
     const res = await post('/v1/stream/read', { manifest, config: fx.config, stream: 'users', record_limit: 1 });
@@ -333,7 +346,9 @@ describe('bad input', () => {
       expect(res.statusCode).toBe(400);
       const body = res.json();
       expect(body.detail).toContain('PageIncrementz');
-      expect(body.path ?? body.detail).toMatch(/paginator/);
+      expect(body.path).toMatch(/^streams\[0\]\.retriever\.paginator/);
+      expect(body.line).toBeGreaterThan(0);
+      expect(body.code).toBe('MANIFEST_INVALID');
     }
     for (const url of ['/v1/manifest/resolve', '/v1/manifest/full_resolve', '/v1/manifest/check', '/v1/manifest/discover', '/v1/streams/list']) {
       const res = await post(url, { manifest, config: fx.config });
