@@ -47,8 +47,28 @@ export interface FixtureRoute {
   response?: MockResponse;
 }
 
+/** A request the connector must have made during the suite (proves pagination, incremental parameters...). */
+export interface ExpectedRequest {
+  path: string;
+  /** Query parameters that must have these values. */
+  query?: Record<string, string>;
+  /** Headers (lower-case names) that must have these values. */
+  headers?: Record<string, string>;
+  /** Why, shown when it is missing. */
+  because?: string;
+}
+
 export interface FixtureApi {
   routes: FixtureRoute[];
+  expectRequests?: ExpectedRequest[];
+}
+
+/** Whether a logged request matches an expectation. */
+export function requestMatches(req: { path: string; query: Record<string, string | string[]>; headers: Record<string, string | string[] | undefined> }, exp: ExpectedRequest): boolean {
+  if (req.path !== exp.path) return false;
+  for (const [k, v] of Object.entries(exp.query ?? {})) if (one(req.query[k]) !== v) return false;
+  for (const [k, v] of Object.entries(exp.headers ?? {})) if (one(req.headers[k.toLowerCase()]) !== v) return false;
+  return true;
 }
 
 function one(v: string | string[] | undefined): string | undefined {
@@ -90,7 +110,21 @@ function matches(items: Array<Record<string, unknown>>, filters: FixtureFilter[]
   );
 }
 
-function routeHandler(route: FixtureRoute): MockHandler {
+/** A 429 the mock served: the request's URL and when. */
+export interface RateLimitedRequest {
+  route: string;
+  url: string;
+  at: number;
+}
+
+export interface FixtureMockApi extends MockApi {
+  /** Every 429 served by a route's `rateLimit`. */
+  rateLimited: RateLimitedRequest[];
+  /** When each request arrived (parallel to `requests`). */
+  arrivals: number[];
+}
+
+function routeHandler(route: FixtureRoute, rateLimited: RateLimitedRequest[], arrivals: number[]): MockHandler {
   const items = [...(route.items ?? [])];
   if (route.sortBy) {
     const key = route.sortBy;
@@ -113,7 +147,9 @@ function routeHandler(route: FixtureRoute): MockHandler {
   };
   const limited = route.rateLimit;
   return async (req, ctx) => {
+    arrivals.push(Date.now());
     if (limited && ctx.callCount <= (limited.times ?? 1)) {
+      rateLimited.push({ route: route.path, url: req.url, at: Date.now() });
       return faults.rateLimited(limited.retryAfter, { status: 200 }, limited.times ?? 1)(req, ctx);
     }
     const auth = route.auth;
@@ -130,9 +166,11 @@ function routeHandler(route: FixtureRoute): MockHandler {
 }
 
 /** Start the mock API a fixture declares. */
-export async function startFixtureApi(api: FixtureApi): Promise<MockApi> {
-  const routes: MockRoute[] = api.routes.map((r) => ({ method: r.method, path: r.path, handler: routeHandler(r) }));
-  return startMockApi(routes);
+export async function startFixtureApi(api: FixtureApi): Promise<FixtureMockApi> {
+  const rateLimited: RateLimitedRequest[] = [];
+  const arrivals: number[] = [];
+  const routes: MockRoute[] = api.routes.map((r) => ({ method: r.method, path: r.path, handler: routeHandler(r, rateLimited, arrivals) }));
+  return Object.assign(await startMockApi(routes), { rateLimited, arrivals });
 }
 
 /** Replace every "{{mock_url}}" in a fixture config with the mock's URL. */
