@@ -1,0 +1,456 @@
+/**
+ * `npm run bench`: throughput, memory, start-up and concurrency of the real CLI against a local
+ * mock API, side by side with a minimal Node baseline and with the targets.
+ *
+ *   node packages/bench/dist/run.js [--runs N] [--only flat,wide,...] [--out FILE] [--no-write]
+ *
+ * Every figure is the median over --runs runs (default 5; BENCH_RUNS works too).
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { configuredCatalog } from '@manifold/testkit';
+import { formatTable, markdownTable, median, runNode, type RunOptions, type RunResult } from './harness.js';
+import { startBenchServer, type DatasetOptions } from './mock-server.js';
+import { benchTemplates, COMPLEX_TEMPLATE, SIMPLE_TEMPLATE, type TemplateFigure } from './templates.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BENCH_DIR = join(here, '..');
+const REPO = join(BENCH_DIR, '..', '..');
+const CLI = join(REPO, 'packages', 'cli', 'bin', 'source-declarative-manifest.js');
+const BASELINE = join(here, 'baseline.js');
+const MANIFESTS = join(BENCH_DIR, 'manifests');
+
+export interface VariantFigures {
+  scenario: string;
+  variant: string;
+  runs: number;
+  records: number;
+  bytes: number;
+  wallMs: number;
+  recPerSec: number;
+  mbPerSec: number;
+  firstRecordMs: number | null;
+  maxRssMb: number | null;
+  cpuMs: number | null;
+  /** Records per CPU-second of the process (less sensitive than rec/s to other load on the machine). */
+  recPerCpuSec: number | null;
+  /** CPU µs per record the API served (transformations and filters drop some). */
+  cpuUsPerInputRecord: number | null;
+  recordSets?: string[];
+  samples: { wallMs: number[]; firstRecordMs: number[]; maxRssMb: number[]; cpuMs: number[] };
+}
+
+interface Variant {
+  name: string;
+  script: string;
+  args: (ctx: { url: string; dir: string }) => string[];
+  expectRecords: number;
+  inputRecords: number;
+  options?: RunOptions;
+  warmup?: boolean;
+}
+
+interface Scenario {
+  name: string;
+  description: string;
+  dataset: DatasetOptions;
+  variants: Variant[];
+  config?: Record<string, unknown>;
+}
+
+const MB = 1024 * 1024;
+
+function fixtures(dir: string, url: string, extra: Record<string, unknown> = {}): void {
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ api_key: 'bench-key', base_url: url, ...extra }));
+  writeFileSync(join(dir, 'catalog.json'), JSON.stringify(configuredCatalog(['items'])));
+}
+
+function readArgs(manifest: string, configFile = 'config.json') {
+  return ({ dir }: { dir: string }) => [
+    'read',
+    '--manifest-path',
+    join(MANIFESTS, manifest),
+    '--config',
+    join(dir, configFile),
+    '--catalog',
+    join(dir, 'catalog.json'),
+  ];
+}
+
+function ours(manifest: string, records: number, inputRecords = records, warmup = false): Variant {
+  return { name: `manifold (${manifest})`, script: CLI, args: readArgs(manifest), expectRecords: records, inputRecords, warmup };
+}
+
+function baseline(records: number, warmup = false): Variant {
+  return { name: 'baseline', script: BASELINE, args: ({ url }) => [url, 'items'], expectRecords: records, inputRecords: records, warmup };
+}
+
+function scenarios(): Scenario[] {
+  const flat = 200_000;
+  const wide = 50_000;
+  const million = 1_000_000;
+  const perPartition = 1_000;
+  return [
+    {
+      name: 'flat',
+      description: `${flat.toLocaleString('en')} small flat records, 1,000 a page, no latency`,
+      dataset: { records: flat, pageSize: 1000, kind: 'flat' },
+      variants: [ours('items.yaml', flat, flat, true), baseline(flat, true)],
+    },
+    {
+      name: 'transforms',
+      description: `the same ${flat.toLocaleString('en')} records with AddFields ×2, RemoveFields and a RecordFilter (drops 10%)`,
+      dataset: { records: flat, pageSize: 1000, kind: 'flat' },
+      variants: [ours('items-transforms.yaml', flat * 0.9, flat, true)],
+    },
+    {
+      name: 'wide',
+      description: `${wide.toLocaleString('en')} wide nested records (~1.6 KB each), 200 a page, no latency`,
+      dataset: { records: wide, pageSize: 200, kind: 'wide' },
+      variants: [ours('items.yaml', wide, wide, true), baseline(wide, true)],
+    },
+    {
+      name: 'million',
+      description: `${million.toLocaleString('en')} small flat records, 1,000 a page, no latency`,
+      dataset: { records: million, pageSize: 1000, kind: 'flat' },
+      variants: [ours('items.yaml', million), baseline(million)],
+    },
+    {
+      name: 'concurrency',
+      description: `10 partitions × ${perPartition.toLocaleString('en')} records, 100 a page (100 requests), 50 ms latency per request`,
+      dataset: { records: perPartition, pageSize: 100, kind: 'flat', latencyMs: 50 },
+      variants: [1, 10].map((level) => ({
+        name: `concurrency_level ${level}`,
+        script: CLI,
+        args: readArgs('partitions.yaml', `config-c${level}.json`),
+        expectRecords: perPartition * 10,
+        inputRecords: perPartition * 10,
+        options: { collect: true },
+      })),
+    },
+  ];
+}
+
+function summarise(scenario: string, variant: Variant, results: RunResult[]): VariantFigures {
+  const wall = results.map((r) => r.wallMs);
+  const first = results.flatMap((r) => (r.firstRecordMs === undefined ? [] : [r.firstRecordMs]));
+  const rss = results.flatMap((r) => (r.maxRssMb === undefined ? [] : [r.maxRssMb]));
+  const cpu = results.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
+  const records = results[0]?.records ?? 0;
+  const bytes = median(results.map((r) => r.bytes));
+  const wallMs = median(wall);
+  const cpuMs = cpu.length ? median(cpu) : null;
+  return {
+    scenario,
+    variant: variant.name,
+    runs: results.length,
+    records,
+    bytes,
+    wallMs,
+    recPerSec: median(results.map((r) => r.records / (r.wallMs / 1000))),
+    mbPerSec: median(results.map((r) => r.bytes / MB / (r.wallMs / 1000))),
+    firstRecordMs: first.length ? median(first) : null,
+    maxRssMb: rss.length ? median(rss) : null,
+    cpuMs,
+    recPerCpuSec: cpuMs === null ? null : records / (cpuMs / 1000),
+    cpuUsPerInputRecord: cpuMs === null ? null : (cpuMs * 1000) / variant.inputRecords,
+    recordSets: results.some((r) => r.recordSet) ? [...new Set(results.map((r) => r.recordSet?.sha256 ?? '-'))] : undefined,
+    samples: { wallMs: wall, firstRecordMs: first, maxRssMb: rss, cpuMs: cpu },
+  };
+}
+
+function check(result: RunResult, variant: Variant, what: string): void {
+  if (result.exitCode !== 0 || result.records !== variant.expectRecords) {
+    throw new Error(
+      `${what}: exit ${result.exitCode}, ${result.records} records (expected ${variant.expectRecords})\n` +
+        `stderr: ${result.stderr.slice(-2000)}\nstdout tail: ${result.stdoutTail}`,
+    );
+  }
+}
+
+async function runScenario(scenario: Scenario, runs: number, log: (s: string) => void): Promise<VariantFigures[]> {
+  const server = await startBenchServer(scenario.dataset);
+  server.prime(scenario.name === 'concurrency' ? 10 : 1);
+  const dir = mkdtempSync(join(tmpdir(), `manifold-bench-${scenario.name}-`));
+  try {
+    fixtures(dir, server.url);
+    for (const level of [1, 10]) {
+      writeFileSync(join(dir, `config-c${level}.json`), JSON.stringify({ api_key: 'bench-key', base_url: server.url, concurrency: level }));
+    }
+    const results = new Map<Variant, RunResult[]>(scenario.variants.map((v) => [v, []]));
+    for (const variant of scenario.variants) {
+      if (!variant.warmup) continue;
+      check(await runNode(variant.script, variant.args({ url: server.url, dir }), { ...variant.options, measure: 'none' }), variant, `${scenario.name}/${variant.name} warm-up`);
+    }
+    // Interleaved, so drift (thermal, other load) hits every variant alike.
+    for (let run = 0; run < runs; run += 1) {
+      for (const variant of scenario.variants) {
+        const result = await runNode(variant.script, variant.args({ url: server.url, dir }), variant.options);
+        check(result, variant, `${scenario.name}/${variant.name} run ${run + 1}`);
+        (results.get(variant) as RunResult[]).push(result);
+        log(`  ${scenario.name.padEnd(11)} ${variant.name.padEnd(34)} run ${run + 1}/${runs}: ${result.wallMs.toFixed(0)} ms, ${result.records} records`);
+      }
+    }
+    return scenario.variants.map((v) => summarise(scenario.name, v, results.get(v) as RunResult[]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
+export interface StartupFigures {
+  command: string;
+  runs: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  samples: number[];
+}
+
+async function runStartup(runs: number, log: (s: string) => void): Promise<StartupFigures[]> {
+  const server = await startBenchServer({ records: 10, pageSize: 10, kind: 'flat' });
+  const dir = mkdtempSync(join(tmpdir(), 'manifold-bench-startup-'));
+  const empty = join(dir, 'empty.js');
+  writeFileSync(empty, '');
+  try {
+    fixtures(dir, server.url);
+    const manifest = join(MANIFESTS, 'items.yaml');
+    const commands: Array<[string, string, string[], (r: RunResult) => boolean]> = [
+      ['node (empty script, the floor)', empty, [], () => true],
+      ['spec', CLI, ['spec', '--manifest-path', manifest], (r) => r.stdoutTail.includes('"type":"SPEC"')],
+      ['check', CLI, ['check', '--manifest-path', manifest, '--config', join(dir, 'config.json')], (r) => r.stdoutTail.includes('"status":"SUCCEEDED"')],
+    ];
+    const samples = new Map<string, number[]>(commands.map(([name]) => [name, []]));
+    const cpu = new Map<string, number[]>(commands.map(([name]) => [name, []]));
+    const rss = new Map<string, number[]>(commands.map(([name]) => [name, []]));
+    for (const [, script, args] of commands) await runNode(script, args, { measure: 'none' });
+    for (let run = 0; run < runs; run += 1) {
+      for (const [name, script, args, ok] of commands) {
+        const result = await runNode(script, args);
+        if (result.exitCode !== 0 || !ok(result)) throw new Error(`${name}: exit ${result.exitCode}\n${result.stderr}\n${result.stdoutTail}`);
+        samples.get(name)?.push(result.wallMs);
+        cpu.get(name)?.push(result.cpuMs ?? NaN);
+        rss.get(name)?.push(result.maxRssMb ?? NaN);
+      }
+      log(`  startup     run ${run + 1}/${runs}`);
+    }
+    return commands.map(([name]) => ({
+      command: name,
+      runs,
+      wallMs: median(samples.get(name) ?? []),
+      cpuMs: median(cpu.get(name) ?? []),
+      maxRssMb: median(rss.get(name) ?? []),
+      samples: samples.get(name) ?? [],
+    }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  }
+}
+
+export interface Target {
+  target: string;
+  figure: string;
+  limit: string;
+  holds: boolean | null;
+}
+
+const fmt = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function targets(figures: VariantFigures[], startup: StartupFigures[]): Target[] {
+  const find = (scenario: string, variant: string) => figures.find((f) => f.scenario === scenario && f.variant.startsWith(variant));
+  const out: Target[] = [];
+  const flatOurs = find('flat', 'manifold');
+  const flatBase = find('flat', 'baseline');
+  if (flatOurs && flatBase) {
+    const ratio = flatOurs.recPerSec / flatBase.recPerSec;
+    out.push({ target: 'flat records: rec/s vs baseline (headline)', figure: `${fmt(ratio, 2)}×`, limit: '≥ 0.80×', holds: ratio >= 0.8 });
+    if (flatOurs.recPerCpuSec !== null && flatBase.recPerCpuSec !== null) {
+      const cpuRatio = flatOurs.recPerCpuSec / flatBase.recPerCpuSec;
+      out.push({ target: 'flat records: rec per CPU-second vs baseline', figure: `${fmt(cpuRatio, 2)}×`, limit: '≥ 0.80×', holds: cpuRatio >= 0.8 });
+    }
+  }
+  const wideOurs = find('wide', 'manifold');
+  const wideBase = find('wide', 'baseline');
+  if (wideOurs && wideBase) {
+    const ratio = wideOurs.recPerSec / wideBase.recPerSec;
+    const cpuRatio = (wideOurs.recPerCpuSec ?? NaN) / (wideBase.recPerCpuSec ?? NaN);
+    out.push({ target: 'wide records: rec/s (rec per CPU-s) vs baseline', figure: `${fmt(ratio, 2)}× (${fmt(cpuRatio, 2)}×)`, limit: '(no target)', holds: null });
+  }
+  const million = find('million', 'manifold');
+  if (million) {
+    out.push({ target: '1,000,000 records: peak RSS', figure: `${fmt(million.maxRssMb, 1)} MB`, limit: '< 150 MB', holds: (million.maxRssMb ?? Infinity) < 150 });
+    const millionBase = find('million', 'baseline');
+    if (millionBase) {
+      out.push({
+        target: '1,000,000 records: rec/s (rec per CPU-s) vs baseline',
+        figure: `${fmt(million.recPerSec / millionBase.recPerSec, 2)}× (${fmt((million.recPerCpuSec ?? NaN) / (millionBase.recPerCpuSec ?? NaN), 2)}×)`,
+        limit: '(no target)',
+        holds: null,
+      });
+    }
+  }
+  const transformed = find('transforms', 'manifold');
+  if (transformed && flatOurs && transformed.cpuUsPerInputRecord !== null && flatOurs.cpuUsPerInputRecord !== null) {
+    const extra = transformed.cpuUsPerInputRecord - flatOurs.cpuUsPerInputRecord;
+    out.push({
+      target: 'transformations + filter: CPU per record vs plain',
+      figure: `${fmt(transformed.cpuUsPerInputRecord, 2)} vs ${fmt(flatOurs.cpuUsPerInputRecord, 2)} µs (+${fmt(extra, 2)} µs, ${fmt((transformed.cpuUsPerInputRecord / flatOurs.cpuUsPerInputRecord - 1) * 100)}%)`,
+      limit: '(stated)',
+      holds: null,
+    });
+  }
+  const c1 = find('concurrency', 'concurrency_level 1');
+  const c10 = find('concurrency', 'concurrency_level 10');
+  if (c1 && c10) {
+    const speedup = c1.wallMs / c10.wallMs;
+    const sets = new Set([...(c1.recordSets ?? []), ...(c10.recordSets ?? [])]);
+    out.push({ target: 'concurrency 10 vs 1 (50 ms latency): speed-up, whole process', figure: `${fmt(speedup, 1)}×`, limit: '≥ 6×', holds: speedup >= 6 });
+    if (c1.firstRecordMs !== null && c10.firstRecordMs !== null) {
+      const reading = (c1.wallMs - c1.firstRecordMs) / (c10.wallMs - c10.firstRecordMs);
+      out.push({ target: 'concurrency 10 vs 1: speed-up after the first record', figure: `${fmt(reading, 1)}×`, limit: '≥ 6×', holds: reading >= 6 });
+    }
+    out.push({ target: 'concurrency 10 vs 1: identical record sets', figure: sets.size === 1 ? `yes (${c1.records} records)` : `NO (${sets.size} digests)`, limit: 'identical', holds: sets.size === 1 });
+  }
+  const spec = startup.find((s) => s.command === 'spec');
+  const floor = startup.find((s) => s.command.startsWith('node'));
+  if (spec) {
+    out.push({
+      target: '`spec` as a whole process',
+      figure: `${fmt(spec.wallMs)} ms${floor ? ` (empty node: ${fmt(floor.wallMs)} ms)` : ''}`,
+      limit: '< 150 ms',
+      holds: spec.wallMs < 150,
+    });
+  }
+  return out;
+}
+
+function figuresRows(figures: VariantFigures[]): string[][] {
+  return figures.map((f) => [
+    f.scenario,
+    f.variant,
+    fmt(f.records),
+    fmt(f.recPerSec),
+    fmt(f.mbPerSec, 1),
+    fmt(f.recPerCpuSec),
+    fmt(f.firstRecordMs),
+    fmt(f.maxRssMb, 1),
+    fmt(f.cpuMs),
+    fmt(f.wallMs),
+  ]);
+}
+
+const FIGURE_HEADER = ['scenario', 'variant', 'records', 'rec/s', 'MB/s', 'rec/CPU-s', 'first record ms', 'peak RSS MB', 'CPU ms', 'wall ms'];
+
+const STARTUP_HEADER = ['start-up (whole process, cold)', 'wall ms', 'CPU ms', 'peak RSS MB'];
+const startupRows = (result: BenchResult) => result.startup.map((s) => [s.command, fmt(s.wallMs), fmt(s.cpuMs), fmt(s.maxRssMb, 1)]);
+
+export function report(result: BenchResult): string {
+  const lines: string[] = [];
+  lines.push(formatTable(FIGURE_HEADER, figuresRows(result.figures)));
+  lines.push('');
+  lines.push(formatTable(STARTUP_HEADER, startupRows(result)));
+  lines.push('');
+  lines.push(formatTable(['template', 'api', 'µs / evaluation'], result.templates.map((t) => [t.template, t.api, fmt(t.usPerEval, 2)])));
+  lines.push('');
+  lines.push(formatTable(['target', 'figure', 'limit', 'holds'], result.targets.map((t) => [t.target, t.figure, t.limit, t.holds === null ? '–' : t.holds ? 'yes' : 'NO'])));
+  return lines.join('\n');
+}
+
+export function markdownReport(result: BenchResult): string {
+  const lines: string[] = [];
+  lines.push(markdownTable(FIGURE_HEADER, figuresRows(result.figures)));
+  lines.push('');
+  lines.push(markdownTable(STARTUP_HEADER, startupRows(result)));
+  lines.push('');
+  lines.push(markdownTable(['template', 'api', 'µs / evaluation'], result.templates.map((t) => [t.template, `\`${t.api}\``, fmt(t.usPerEval, 2)])));
+  lines.push('');
+  lines.push(markdownTable(['target', 'figure', 'limit', 'holds'], result.targets.map((t) => [t.target, t.figure, t.limit, t.holds === null ? '–' : t.holds ? 'yes' : '**no**'])));
+  return lines.join('\n');
+}
+
+export interface BenchResult {
+  date: string;
+  environment: { node: string; platform: string; cpu: string; cores: number; memoryGb: number };
+  runs: number;
+  scenarios: Record<string, string>;
+  figures: VariantFigures[];
+  startup: StartupFigures[];
+  templates: Array<TemplateFigure & { source: string }>;
+  targets: Target[];
+  headline: { recPerSecRatioVsBaseline: number | null };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      'no-write': { type: 'boolean', default: false },
+    },
+  });
+  const runs = Math.max(1, Number(values.runs ?? process.env.BENCH_RUNS ?? 5) || 5);
+  const only = values.only ? new Set(values.only.split(',')) : undefined;
+  const wanted = (name: string) => !only || only.has(name);
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const t0 = Date.now();
+
+  const all = scenarios();
+  const figures: VariantFigures[] = [];
+  for (const scenario of all) {
+    if (!wanted(scenario.name)) continue;
+    log(`${scenario.name}: ${scenario.description}`);
+    figures.push(...(await runScenario(scenario, runs, log)));
+  }
+  let startup: StartupFigures[] = [];
+  if (wanted('startup')) {
+    log('startup: spec and check, cold, whole process');
+    startup = await runStartup(runs, log);
+  }
+  let templates: BenchResult['templates'] = [];
+  if (wanted('templates')) {
+    log('templates: µs per evaluation');
+    templates = (await benchTemplates(runs)).map((t) => ({ ...t, source: t.template === 'simple' ? SIMPLE_TEMPLATE : COMPLEX_TEMPLATE }));
+  }
+  const flatOurs = figures.find((f) => f.scenario === 'flat' && f.variant.startsWith('manifold'));
+  const flatBase = figures.find((f) => f.scenario === 'flat' && f.variant === 'baseline');
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 1024 ** 3),
+    },
+    runs,
+    scenarios: Object.fromEntries(all.filter((s) => wanted(s.name)).map((s) => [s.name, s.description])),
+    figures,
+    startup,
+    templates,
+    targets: targets(figures, startup),
+    headline: { recPerSecRatioVsBaseline: flatOurs && flatBase ? flatOurs.recPerSec / flatBase.recPerSec : null },
+  };
+  const text = report(result);
+  process.stdout.write(`\n${text}\n`);
+  if (result.headline.recPerSecRatioVsBaseline !== null) {
+    process.stdout.write(`\nHeadline: manifold reads flat records at ${fmt(result.headline.recPerSecRatioVsBaseline, 2)}× the baseline's rate.\n`);
+  }
+  process.stdout.write(`(${runs} runs each, medians; ${((Date.now() - t0) / 1000).toFixed(0)} s in all)\n`);
+  if (!values['no-write']) {
+    const out = values.out ?? join(BENCH_DIR, 'results', 'latest.json');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(out.replace(/\.json$/, '.md'), `${markdownReport(result)}\n`);
+    process.stdout.write(`written: ${out}\n`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+}
