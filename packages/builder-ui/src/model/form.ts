@@ -325,7 +325,7 @@ export function readStream(m: Obj, i: number): StreamForm {
   if (filter && filter.type !== 'RecordFilter') yamlOnly.push(`record filter ${str(filter.type)}`);
   let primaryKey: string[] = [];
   const pk = stream.primary_key;
-  if (typeof pk === 'string') primaryKey = pk ? [pk] : [];
+  if (typeof pk === 'string') primaryKey = [pk];
   else if (Array.isArray(pk)) {
     if (pk.every((x) => typeof x === 'string')) primaryKey = pk as string[];
     else if (pk.every((x) => Array.isArray(x) && x.length === 1 && typeof x[0] === 'string')) primaryKey = pk.map((x) => (x as string[])[0]!);

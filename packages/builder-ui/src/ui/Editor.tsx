@@ -120,7 +120,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
   // validation by the server (debounced)
   const validateText = useDebounced(text, 700);
   useEffect(() => {
-    if (!project || parseManifest(validateText).errors.length) return;
+    if (!project || validateText.trim() === '' || parseManifest(validateText).errors.length) return;
     let live = true;
     api.resolve(validateText).then(
       () => live && setServerErrors([]),
@@ -271,7 +271,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
           <button type="button" className={`nav-item${view.kind === 'inputs' ? ' on' : ''}`} onClick={() => setView({ kind: 'inputs' })}>User inputs <span className="count">{inputs.length}</span></button>
           <div className="nav-head">
             <span>Streams <span className="count">{count}</span></span>
-            <button type="button" className="small" onClick={() => setAdding({ name: '', path: '' })} aria-label="Add stream">+ Add</button>
+            <button type="button" className="small" onClick={() => setAdding({ name: '', path: '' })} aria-label="New stream" title="Add a stream">+ Add</button>
           </div>
           {adding ? (
             <form className="add-stream" onSubmit={(e) => { e.preventDefault(); addNewStream(); }}>
