@@ -10,7 +10,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import { type LoadedManifest, SecretMasker, collectSecrets, loadManifest } from '@manifold/runtime';
+import * as runtime from '@manifold/runtime';
+import { type LoadedManifest, type RunContext, SecretMasker, UndiciHttpClient, collectSecrets, loadManifest, silentLogger } from '@manifold/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ApiError, errorResponse } from './errors.js';
@@ -99,14 +100,34 @@ function resolvedManifest(loaded: LoadedManifest): Json {
 
 /**
  * full_resolve: the resolved manifest with `dynamic_stream_name` on every stream (null for the
- * static ones). Streams generated from `dynamic_streams` need the runtime's resolver, which is not
- * exported yet: the templates stay under `dynamic_streams` until it is.
+ * static ones), then the streams generated from `dynamic_streams`, at most `streamLimit` per
+ * template (as the CDK's manifest server). Generating them needs the runtime's
+ * `resolveDynamicStreams(loaded, run)` (returning stream models that carry `dynamic_stream_name`);
+ * until the runtime exports it, the templates stay under `dynamic_streams`.
  */
-function fullyResolved(loaded: LoadedManifest, streamLimit: number): Json {
-  void streamLimit;
+async function fullyResolved(loaded: LoadedManifest, config: Json, masker: SecretMasker, streamLimit: number, options: RunOptions): Promise<Json> {
   const manifest = resolvedManifest(loaded);
-  const streams = Array.isArray(manifest.streams) ? (manifest.streams as Json[]) : [];
-  manifest.streams = streams.map((stream) => ({ ...stream, dynamic_stream_name: null }));
+  const streams: Json[] = (Array.isArray(manifest.streams) ? (manifest.streams as Json[]) : []).map((stream) => ({ ...stream, dynamic_stream_name: null }));
+  const resolver = (runtime as Record<string, unknown>).resolveDynamicStreams;
+  const templates = manifest.dynamic_streams;
+  if (typeof resolver === 'function' && Array.isArray(templates) && templates.length > 0) {
+    const http = options.http ?? new UndiciHttpClient();
+    try {
+      const run: RunContext = { config: structuredClone(config), logger: silentLogger(), http, masker, clock: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), emit: () => undefined };
+      const generated = (await (resolver as (l: LoadedManifest, r: RunContext) => unknown)(loaded, run)) as unknown;
+      const perTemplate = new Map<string, number>();
+      for (const stream of Array.isArray(generated) ? (generated as Json[]) : []) {
+        const name = String(stream.dynamic_stream_name ?? '');
+        const count = perTemplate.get(name) ?? 0;
+        if (count >= streamLimit) continue;
+        perTemplate.set(name, count + 1);
+        streams.push(stream);
+      }
+    } finally {
+      if (!options.http) await http.close().catch(() => undefined);
+    }
+  }
+  manifest.streams = streams;
   return manifest;
 }
 
@@ -216,7 +237,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       const streamLimit = limit(body, 'stream_limit', STREAM_LIMIT.default, STREAM_LIMIT.min, STREAM_LIMIT.max);
       const loaded = loadRequestManifest(body);
       addSpecSecrets(scope.masker, loaded, config);
-      return scope.masker.maskValue({ manifest: fullyResolved(loaded, streamLimit) });
+      return scope.masker.maskValue({ manifest: await fullyResolved(loaded, config, scope.masker, streamLimit, runOptions) });
     }),
   );
 

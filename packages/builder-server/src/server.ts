@@ -1,32 +1,56 @@
 /** Starts the Builder server: HOST (default 127.0.0.1), PORT (default 8427). */
-import { buildApp } from './app.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { type AppOptions, buildApp } from './app.js';
 
 export const DEFAULT_PORT = 8427;
+export const DEFAULT_HOST = '127.0.0.1';
 
-async function main(): Promise<void> {
-  const host = process.env.HOST ?? '127.0.0.1';
-  const port = Number(process.env.PORT ?? DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`PORT must be a port number, got '${process.env.PORT ?? ''}'\n`);
-    process.exit(2);
-  }
-  const app = await buildApp({ logger: process.env.BUILDER_LOG === '1' });
-  const close = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void close());
-  process.once('SIGTERM', () => void close());
+/** Listens where `env` says and writes `Builder ready at <url>` once it does. */
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  write: (line: string) => void = (line) => void process.stdout.write(line),
+  options: AppOptions = {},
+): Promise<{ app: FastifyInstance; url: string }> {
+  const host = env.HOST || DEFAULT_HOST;
+  const rawPort = env.PORT || String(DEFAULT_PORT);
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) throw new Error(`PORT must be a port number (0-65535), got '${rawPort}'`);
+  const app = await buildApp({ logger: env.BUILDER_LOG === '1', ...options });
   try {
     await app.listen({ host, port });
   } catch (error) {
-    process.stderr.write(`Cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
-    process.exit(1);
+    await app.close();
+    throw new Error(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
   }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  process.stdout.write(`Builder ready at http://${shownHost}:${actualPort}\n`);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  write(`Builder ready at ${url}\n`);
+  return { app, url };
 }
 
-void main();
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  startServer().then(
+    ({ app }) => {
+      const close = () => void app.close().then(() => process.exit(0));
+      process.once('SIGINT', close);
+      process.once('SIGTERM', close);
+    },
+    (error: Error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}

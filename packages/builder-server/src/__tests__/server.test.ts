@@ -1,48 +1,28 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-
-const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { startServer } from '../server.js';
 
 describe('server.ts', () => {
-  beforeAll(() => {
-    if (!existsSync(join(packageDir, 'dist/server.js'))) {
-      execFileSync(process.execPath, [join(packageDir, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: packageDir });
-    }
-  });
-
   it('listens on HOST and PORT and says where when ready', async () => {
     const workspace = await mkdtemp(join(tmpdir(), 'builder-srv-'));
-    const child = spawn(process.execPath, ['dist/server.js'], {
-      cwd: packageDir,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', MANIFOLD_WORKSPACE: workspace },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const lines: string[] = [];
+    const { app, url } = await startServer({ HOST: '127.0.0.1', PORT: '0' }, (line) => lines.push(line), { workspaceDir: workspace });
     try {
-      const url = await new Promise<string>((resolvePromise, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 15_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /Builder ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolvePromise(match[1]);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      });
+      expect(lines).toEqual([`Builder ready at ${url}\n`]);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${url}/v1/health`);
       expect(await res.json()).toEqual({ status: 'ok' });
     } finally {
-      child.kill('SIGTERM');
+      await app.close();
       await rm(workspace, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a PORT that is not a port', async () => {
+    await expect(startServer({ PORT: 'eighty' }, () => undefined)).rejects.toThrow(/PORT must be a port number/);
   });
 });
 
