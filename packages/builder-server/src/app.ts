@@ -11,13 +11,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import * as runtime from '@manifold/runtime';
-import { type LoadedManifest, type RunContext, SecretMasker, UndiciHttpClient, collectSecrets, loadManifest, silentLogger } from '@manifold/runtime';
+import { DeclarativeSource, type LoadedManifest, SecretMasker, UndiciHttpClient, collectSecrets, loadManifest } from '@manifold/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ApiError, errorResponse } from './errors.js';
 import { type Json, bodyOf, isObject, limit, optionalObject, optionalString, requiredObject, requiredString } from './input.js';
 import { connectionSpecification, loadRequestManifest, maskerFor } from './manifest.js';
-import { type RunOptions, check, discover, listStreams, testRead } from './runs.js';
+import { type RunOptions, check, discover, listStreams, quietRun, testRead } from './runs.js';
 import { WorkspaceStore, defaultWorkspaceDir, slug } from './store.js';
 
 export interface AppOptions {
@@ -100,34 +100,27 @@ function resolvedManifest(loaded: LoadedManifest): Json {
 
 /**
  * full_resolve: the resolved manifest with `dynamic_stream_name` on every stream (null for the
- * static ones), then the streams generated from `dynamic_streams`, at most `streamLimit` per
- * template (as the CDK's manifest server). Generating them needs the runtime's
- * `resolveDynamicStreams(loaded, run)` (returning stream models that carry `dynamic_stream_name`);
- * until the runtime exports it, the templates stay under `dynamic_streams`.
+ * static ones) and the streams generated from `dynamic_streams` appended, at most `streamLimit`
+ * per definition (as the CDK's manifest server). Generating them is the runtime's
+ * `resolveDynamicStreams(source, {maxStreams})`; while the runtime does not export it, the
+ * definitions stay under `dynamic_streams`.
  */
 async function fullyResolved(loaded: LoadedManifest, config: Json, masker: SecretMasker, streamLimit: number, options: RunOptions): Promise<Json> {
-  const manifest = resolvedManifest(loaded);
-  const streams: Json[] = (Array.isArray(manifest.streams) ? (manifest.streams as Json[]) : []).map((stream) => ({ ...stream, dynamic_stream_name: null }));
   const resolver = (runtime as Record<string, unknown>).resolveDynamicStreams;
-  const templates = manifest.dynamic_streams;
+  const templates = loaded.manifest.dynamic_streams;
   if (typeof resolver === 'function' && Array.isArray(templates) && templates.length > 0) {
     const http = options.http ?? new UndiciHttpClient();
     try {
-      const run: RunContext = { config: structuredClone(config), logger: silentLogger(), http, masker, clock: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), emit: () => undefined };
-      const generated = (await (resolver as (l: LoadedManifest, r: RunContext) => unknown)(loaded, run)) as unknown;
-      const perTemplate = new Map<string, number>();
-      for (const stream of Array.isArray(generated) ? (generated as Json[]) : []) {
-        const name = String(stream.dynamic_stream_name ?? '');
-        const count = perTemplate.get(name) ?? 0;
-        if (count >= streamLimit) continue;
-        perTemplate.set(name, count + 1);
-        streams.push(stream);
-      }
+      const source = new DeclarativeSource(loaded, quietRun(config, masker, http));
+      const resolved = await (resolver as (s: DeclarativeSource, o: { maxStreams?: number }) => Promise<Json>)(source, { maxStreams: streamLimit });
+      return structuredClone(resolved);
     } finally {
       if (!options.http) await http.close().catch(() => undefined);
     }
   }
-  manifest.streams = streams;
+  const manifest = resolvedManifest(loaded);
+  const streams = Array.isArray(manifest.streams) ? (manifest.streams as Json[]) : [];
+  manifest.streams = streams.map((stream) => ({ ...stream, dynamic_stream_name: null }));
   return manifest;
 }
 
@@ -213,7 +206,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       scope.masker = startMasker(config);
       const loaded = loadRequestManifest(body);
       addSpecSecrets(scope.masker, loaded, config);
-      return listStreams(loaded, config, scope.masker);
+      return listStreams(loaded, config, scope.masker, runOptions);
     }),
   );
 

@@ -15,6 +15,7 @@ import {
   UndiciHttpClient,
   createLogger,
   describeError,
+  isRuntimeError,
   parseState,
   silentLogger,
   validateConfig,
@@ -117,6 +118,15 @@ class Lines {
   once(): this {
     return this;
   }
+}
+
+/**
+ * What needs HTTP before streams can be listed (dynamic_streams from an HttpComponentsResolver,
+ * DynamicSchemaLoader schemas): `DeclarativeSource.resolve` when the runtime has it.
+ */
+export async function prepareSource(source: DeclarativeSource, streamNames?: string[]): Promise<void> {
+  const resolve = (source as unknown as { resolve?: (names?: string[]) => Promise<void> }).resolve;
+  if (typeof resolve === 'function') await resolve.call(source, streamNames);
 }
 
 /** The manifest's streams, in order, as the API names them (404 when `name` is not one). */
@@ -237,6 +247,7 @@ export async function testRead(input: TestReadInput, options: RunOptions = {}): 
   try {
     const states = parseState(input.state ?? null, 'state');
     const source = new DeclarativeSource(input.loaded, run, { pages: input.pageLimit, slices: input.sliceLimit });
+    await prepareSource(source, [target]);
     const stream = findStream(source, target);
     const cursorField = stream.supportsIncremental && stream.cursorField.length > 0 ? [stream.cursorField] : [];
     schemaInferrer.value = new SchemaInferrer(stream.primaryKey, cursorField);
@@ -347,7 +358,7 @@ function parseLogs(lines: string[]): LogEntry[] {
 }
 
 /** A RunContext for check/discover/list: silent, masked, its own HTTP client. */
-function quietRun(config: Json, masker: SecretMasker, http: HttpClient): RunContext {
+export function quietRun(config: Json, masker: SecretMasker, http: HttpClient): RunContext {
   return {
     config: structuredClone(config),
     logger: silentLogger(),
@@ -369,6 +380,13 @@ export async function check(loaded: LoadedManifest, config: Json, masker: Secret
       return { success: false, message: masker.mask(describeError(error).message) };
     }
     const source = new DeclarativeSource(loaded, quietRun(config, masker, http));
+    try {
+      await prepareSource(source);
+    } catch (error) {
+      const described = describeError(error);
+      if (isRuntimeError(error) && error.code.startsWith('MANIFEST_')) throw error;
+      return { success: false, message: masker.mask(described.message) };
+    }
     const status = await source.check();
     return { success: status.status === 'SUCCEEDED', message: status.message === undefined ? null : masker.mask(status.message) };
   } finally {
@@ -380,6 +398,7 @@ export async function discover(loaded: LoadedManifest, config: Json, masker: Sec
   const http = options.http ?? new UndiciHttpClient();
   try {
     const source = new DeclarativeSource(loaded, quietRun(config, masker, http));
+    await prepareSource(source);
     return masker.maskValue(source.discover());
   } finally {
     if (!options.http) await http.close().catch(() => undefined);
@@ -387,17 +406,23 @@ export async function discover(loaded: LoadedManifest, config: Json, masker: Sec
 }
 
 /** The builder API's stream list: each stream's name and its URL (url_base + path, as written). */
-export function listStreams(loaded: LoadedManifest, config: Json, masker: SecretMasker): { streams: Array<{ name: string; url: string }> } {
-  const http = new UndiciHttpClient();
+export async function listStreams(
+  loaded: LoadedManifest,
+  config: Json,
+  masker: SecretMasker,
+  options: RunOptions = {},
+): Promise<{ streams: Array<{ name: string; url: string }> }> {
+  const http = options.http ?? new UndiciHttpClient();
   try {
     const source = new DeclarativeSource(loaded, quietRun(config, masker, http));
+    await prepareSource(source);
     const built = source.streams();
     const models = (loaded.manifest.streams as Json[] | undefined) ?? [];
     return masker.maskValue({
       streams: built.map((stream, index) => ({ name: stream.name, url: urlOf(models[index]) })),
     });
   } finally {
-    void http.close().catch(() => undefined);
+    if (!options.http) await http.close().catch(() => undefined);
   }
 }
 

@@ -298,6 +298,46 @@ describe('resolve and full_resolve (shared paths)', () => {
   });
 });
 
+describe('full_resolve with dynamic_streams', () => {
+  const manifest = () => {
+    const base = parseYaml(MANIFEST_YAML) as Json;
+    base.dynamic_streams = [
+      {
+        type: 'DynamicDeclarativeStream',
+        name: 'per_item',
+        stream_template: { ...structuredClone(base.definitions.users_stream), name: 'placeholder' },
+        components_resolver: {
+          type: 'ConfigComponentsResolver',
+          stream_config: { type: 'StreamConfig', configs_pointer: ['items'] },
+          components_mapping: [
+            { type: 'ComponentMappingDefinition', field_path: ['name'], value: "{{ components_values['name'] }}" },
+          ],
+        },
+      },
+    ];
+    return base;
+  };
+
+  it('appends the generated streams (at most stream_limit per definition) once the runtime resolves them', async () => {
+    const config = { ...fx.config, items: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] };
+    const res = await post('/v1/manifest/full_resolve', { manifest: manifest(), config, stream_limit: 2 });
+    expect(res.statusCode).toBe(200);
+    const streams = res.json().manifest.streams as Json[];
+    expect(streams.slice(0, 3).map((s) => s.dynamic_stream_name)).toEqual([null, null, null]);
+    const runtime = (await import('@manifold/runtime')) as Record<string, unknown>;
+    if (typeof runtime.resolveDynamicStreams === 'function') {
+      expect(streams.slice(3).map((s) => [s.name, s.dynamic_stream_name])).toEqual([
+        ['a', 'per_item'],
+        ['b', 'per_item'],
+      ]);
+    } else {
+      // Not yet in the runtime: the definitions are returned as they are.
+      expect(streams).toHaveLength(3);
+      expect(res.json().manifest.dynamic_streams).toHaveLength(1);
+    }
+  });
+});
+
 describe('bad input', () => {
   const routes = [
     { url: '/v1/stream/read', body: () => ({ manifest: MANIFEST_YAML, config: fx.config, stream: 'users' }), stream: 'stream' },
