@@ -11,14 +11,17 @@
 //                        also on with MANIFOLD_REQUIRE_DOCKER=1
 //   --platform P --push  build with `docker buildx` for platforms P and push (CI on main)
 //   --tag T              extra tag (repeatable), e.g. --tag latest
-// Env: MANIFOLD_BASE_IMAGE  the Node image the base is built FROM (default the Dockerfile's
-//                           official node image; scripts/docker-base.sh makes a local one)
+// Env: MANIFOLD_BASE_IMAGE  the Node image the base is built FROM (default: what the existing base
+//                           was built from, else the Dockerfile's official node image;
+//                           scripts/docker-base.sh makes a local one where no registry is reachable)
+// Without --require-docker, a missing engine or an unobtainable Node image skips the image (exit 0)
+// with the reason printed, so `npm run build` works on machines without Docker.
 //
 // An image is labelled with a hash of its inputs (io.manifold.inputs); when the tagged image already
 // carries the same hash it is not rebuilt. Turbo caches the connector `build` task on the same inputs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,6 +57,15 @@ function compileMetadataSchema() {
 }
 
 export class MetadataError extends Error {}
+/** The Node image the base is built FROM is neither present nor pullable. */
+export class BaseUnavailableError extends Error {}
+
+/** The Dockerfile's default BASE_IMAGE (an official Node image). */
+export function defaultBaseImage() {
+  const m = /^ARG BASE_IMAGE=(\S+)/m.exec(readFileSync(join(ROOT, 'docker/Dockerfile'), 'utf8'));
+  if (!m) throw new Error('docker/Dockerfile has no ARG BASE_IMAGE default');
+  return m[1];
+}
 
 /**
  * Validates <dir>/metadata.yaml against connectors/metadata.schema.json and the folder rules.
@@ -100,6 +112,12 @@ export function validateConnector(dir) {
     throw new MetadataError(`${where} is not valid (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  - ${[...new Set(problems)].join('\n  - ')}`);
   }
   return data;
+}
+
+/** dist/image.json in the connector folder: what was built (turbo's cached output for the task). */
+function writeImageRecord(dir, record) {
+  mkdirSync(join(dir, 'dist'), { recursive: true });
+  writeFileSync(join(dir, 'dist/image.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 function run(cmd, args, opts = {}) {
@@ -162,6 +180,12 @@ export async function buildBase({ platform, push, extraTags = [], log = console.
     log(`${ref} is up to date`);
     return ref;
   }
+  const fromRef = from ?? defaultBaseImage();
+  if (!push && !platform && !imageId(fromRef) && run('docker', ['pull', '-q', fromRef]).code !== 0) {
+    throw new BaseUnavailableError(
+      `cannot get the Node image ${fromRef} (no registry reachable?). Build a local one with scripts/docker-base.sh and pass it as MANIFOLD_BASE_IMAGE=<ref>`,
+    );
+  }
   const t0 = Date.now();
   dockerBuild({
     context: join(ROOT, 'docker'),
@@ -192,6 +216,7 @@ export async function buildConnector(dir, { platform, push, extraTags = [], log 
   const inputs = hash.digest('hex').slice(0, 32);
   if (!push && imageLabel(ref, INPUTS_LABEL) === inputs) {
     log(`${ref} is up to date`);
+    writeImageRecord(dir, { image: ref, id: imageId(ref), inputs });
     return ref;
   }
   const context = mkdtempSync(join(tmpdir(), 'manifold-image-'));
@@ -209,6 +234,7 @@ export async function buildConnector(dir, { platform, push, extraTags = [], log 
       push,
     });
     log(`built ${ref} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (!push) writeImageRecord(dir, { image: ref, id: imageId(ref), inputs });
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
@@ -246,14 +272,23 @@ async function main(argv) {
     console.log(`bundled ${relative(ROOT, (await bundle()).outfile)}`);
   }
   if (why) {
+    for (const d of dirs) if (d !== 'base') writeImageRecord(resolve(d), { image: null, skipped: why });
     const msg = `image not built: ${why}. Metadata is valid. Start a Docker engine (or run scripts/ci-docker.sh) and run \`npm run images\`.`;
     if (requireDocker) throw new Error(msg);
     console.log(msg);
     return 0;
   }
-  for (const d of dirs) {
-    if (d === 'base') await buildBase(opts);
-    else await buildConnector(resolve(d), opts);
+  try {
+    for (const d of dirs) {
+      if (d === 'base') await buildBase(opts);
+      else await buildConnector(resolve(d), opts);
+    }
+  } catch (err) {
+    if (err instanceof BaseUnavailableError && !requireDocker) {
+      console.log(`image not built: ${err.message}. Metadata is valid.`);
+      return 0;
+    }
+    throw err;
   }
   return 0;
 }

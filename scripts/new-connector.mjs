@@ -25,10 +25,12 @@ const argv = process.argv.slice(2);
 let name;
 let from;
 let title;
+let into = CONNECTORS_DIR;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === '--from') from = argv[++i];
   else if (a === '--title') title = argv[++i];
+  else if (a === '--into') into = argv[++i]; // another parent folder (tests)
   else if (a === '-h' || a === '--help') usage();
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else if (name) usage('one name only');
@@ -38,7 +40,7 @@ if (!name) usage('missing <name>');
 const short = name.replace(/^source-/, '');
 if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(short)) usage(`"${name}" is not a valid name: lower-case letters, digits and single dashes`);
 const folder = `source-${short}`;
-const dir = join(CONNECTORS_DIR, folder);
+const dir = join(into, folder);
 if (existsSync(dir)) usage(`${relative(process.cwd(), dir)} already exists`);
 title ??= short
   .split('-')
