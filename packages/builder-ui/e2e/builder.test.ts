@@ -59,6 +59,11 @@ async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boole
 const hasValue = (l: Loc, v: string) => until(`value ${v}`, () => l.inputValue(), (x) => x === v);
 const hasText = (l: Loc, v: string | RegExp) => until(`text ${v}`, async () => (await l.textContent()) ?? '', (x) => (typeof v === 'string' ? x.includes(v) : v.test(x)));
 const visible = (l: Loc, timeout = 15_000) => l.first().waitFor({ state: 'visible', timeout });
+const yamlText = (page: Page) => until('yaml editor', () => page.evaluate(() => {
+  const el = document.querySelector('[data-testid=yaml-editor]') as (Element & { editorView?: { state: { doc: { toString(): string } } } }) | null;
+  return el?.editorView?.state.doc.toString() ?? '';
+}), (t) => t.length > 0);
+const yamlHas = (page: Page, v: string) => until(`yaml contains ${v}`, () => yamlText(page), (t) => t.includes(v));
 const count = (l: Loc, n: number) => until(`count ${n}`, () => l.count(), (x) => x === n);
 
 const items = Array.from({ length: 25 }, (_, i) => ({ id: i + 1, name: `item ${i + 1}`, price: (i + 1) * 1.5, tags: ['a'] }));
@@ -194,10 +199,9 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
 
     // YAML and back
     await page.getByRole('tab', { name: 'YAML' }).click();
-    const editor = page.getByTestId('yaml-editor');
-    await hasText(editor, 'next_cursor');
-    await hasText(editor, 'BearerAuthenticator');
-    await hasText(editor, 'airbyte_secret: true');
+    await yamlHas(page, 'next_cursor');
+    await yamlHas(page, 'BearerAuthenticator');
+    await yamlHas(page, 'airbyte_secret: true');
     await snap('yaml-view');
     // an edit in YAML shows up in the form
     await page.locator('.cm-content').click();
@@ -234,5 +238,118 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await page.getByTitle('All connectors').click();
     await visible(page.getByText('published v1'));
     await snap('project-list');
+  });
+
+  it('imports a 50-stream Airbyte export, keeps what the form cannot show, explains errors', async () => {
+    const streams = Array.from({ length: 50 }, (_, i) => `  - type: DeclarativeStream
+    name: stream_${i + 1}
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester:
+        $ref: "#/definitions/base_requester"
+        path: /items
+      record_selector:
+        type: RecordSelector
+        extractor:
+          type: DpathExtractor
+          field_path: [data]
+    schema_loader:
+      type: InlineSchemaLoader
+      schema:
+        $ref: "#/schemas/item"`).join('\n');
+    const manifest = `version: 6.5.0
+type: DeclarativeSource
+description: Exported from Airbyte
+check:
+  type: CheckStream
+  stream_names: [stream_1]
+definitions:
+  base_requester:
+    type: HttpRequester
+    url_base: ${mock.url} # the API
+    authenticator:
+      type: BearerAuthenticator
+      api_token: "{{ config['api_key'] }}"
+streams:
+${streams}
+  - type: DeclarativeStream
+    name: custom_events
+    retriever:
+      type: SimpleRetriever
+      requester:
+        $ref: "#/definitions/base_requester"
+        path: /events
+      record_selector:
+        type: RecordSelector
+        extractor:
+          type: CustomRecordExtractor
+          class_name: source_x.components.EventExtractor
+schemas:
+  item:
+    type: object
+    properties:
+      id: { type: integer }
+spec:
+  type: Spec
+  connection_specification:
+    type: object
+    required: [api_key]
+    properties:
+      api_key: { type: string, airbyte_secret: true, title: API key }
+metadata:
+  autoImportSchema: { stream_1: true }
+`;
+    await page.goto(base);
+    await page.getByTestId('import-file').setInputFiles({ name: 'manifest.yaml', mimeType: 'application/yaml', buffer: Buffer.from(manifest) });
+    await page.getByRole('heading', { name: /Stream stream_1/ }).waitFor();
+    await count(page.locator('.stream-list li'), 51);
+    await snap('imported-50-streams');
+
+    // the custom extractor is kept and flagged
+    await page.getByRole('button', { name: 'custom_events', exact: true }).click();
+    await hasText(page.locator('.yaml-only'), 'CustomRecordExtractor');
+    await snap('edited-in-yaml-note');
+
+    // typing in a stream of a large manifest stays fast
+    await page.getByRole('button', { name: 'stream_40', exact: true }).click();
+    const path = page.getByLabel('URL path');
+    await path.click();
+    await page.keyboard.press('End');
+    const t0 = Date.now();
+    await page.keyboard.type('/more/segments', { delay: 0 });
+    await hasValue(path, '/items/more/segments');
+    const perKey = (Date.now() - t0) / 14;
+    console.log(`[builder-ui e2e] typing in a 51-stream manifest: ${perKey.toFixed(1)} ms per key`);
+    expect(perKey).toBeLessThan(150);
+
+    // YAML keeps the comment, the custom component and metadata
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    await yamlHas(page, '# the API');
+    await yamlHas(page, 'source_x.components.EventExtractor');
+    await yamlHas(page, 'autoImportSchema');
+    await page.getByRole('tab', { name: 'Form' }).click();
+
+    // the custom component stops test reads of the whole manifest: delete that stream
+    await page.getByRole('button', { name: 'custom_events', exact: true }).click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await count(page.locator('.stream-list li'), 50);
+
+    // a failing read is explained
+    await page.getByRole('button', { name: 'stream_1', exact: true }).click();
+    await page.locator('input[name="tv-api_key"]').fill('wrong-token');
+    await page.getByTestId('run-test').click();
+    await hasText(page.locator('.test-result, .test-panel .error-box').first(), /credentials|401/);
+    await snap('failed-read-explained');
+
+    // a manifest error is shown with its line, in the YAML view
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('bogus_key: 1\n');
+    await visible(page.getByTestId('validation-errors'), 20_000);
+    await hasText(page.getByTestId('validation-errors'), 'bogus_key');
+    await snap('validation-error');
   });
 });

@@ -98,11 +98,10 @@ export function streamCount(m: Obj): number {
 
 /** The stream's name, including one set only through `$parameters`. */
 export function streamName(m: Obj, i: number): string {
-  const s = getIn(m, streamPath(i));
-  if (!isPlainObject(s)) return '';
-  if (typeof s.name === 'string') return s.name;
-  const p = s.$parameters;
-  return isPlainObject(p) && typeof p.name === 'string' ? p.name : '';
+  const name = getIn(m, [...streamPath(i), 'name']);
+  if (typeof name === 'string') return name;
+  const p = getIn(m, [...streamPath(i), '$parameters', 'name']);
+  return typeof p === 'string' ? p : '';
 }
 
 // ── global ──────────────────────────────────────────────────────────────────────────────────

@@ -285,3 +285,11 @@ describe('components, schema diff, testing values', () => {
     expect(toConfig(inputs, { n: '5', b: 'true' })).toEqual({ n: 5, b: true, s: 'd' });
   });
 });
+
+describe('YAML layout', () => {
+  it('an empty flow placeholder grows into block style', () => {
+    const text = 'check:\n  stream_names: []\nschema:\n  properties: {}\n';
+    const out = updateText(text, { check: { stream_names: ['a'] }, schema: { properties: { id: { type: 'integer' } } } });
+    expect(out).toBe('check:\n  stream_names:\n    - a\nschema:\n  properties:\n    id:\n      type: integer\n');
+  });
+});

@@ -56,6 +56,8 @@ function patchNode(doc: Document, node: unknown, value: unknown): unknown {
     return doc.createNode(value);
   }
   if (isMap(node) && isPlainObject(value)) {
+    // `{}` written as a placeholder grows into a block mapping
+    if (node.flow && node.items.length === 0 && Object.keys(value).length > 0) node.flow = false;
     node.items = node.items.filter((p) => {
       const k = keyOf(p);
       return k === '<<' ? true : k in value && value[k] !== undefined;
@@ -75,6 +77,7 @@ function patchNode(doc: Document, node: unknown, value: unknown): unknown {
     return node;
   }
   if (isSeq(node) && Array.isArray(value)) {
+    if (node.flow && node.items.length === 0 && value.length > 0) node.flow = false;
     // realign by identity first: items moved (reordered streams) keep their comments
     const old = node.items.slice();
     const oldJs = old.map((n) => (n && typeof (n as Node).toJSON === 'function' ? (n as Node).toJS?.(doc) : n));
@@ -103,11 +106,13 @@ function patchNode(doc: Document, node: unknown, value: unknown): unknown {
   return doc.createNode(value);
 }
 
-/** Patch a parsed document so it holds `value`, keeping untouched nodes (and comments) as they were. */
+/**
+ * Patch a parsed document (in place) so it holds `value`, keeping untouched nodes (and comments)
+ * as they were.
+ */
 export function patchDocument(doc: Document, value: Obj): Document {
-  const next = doc.clone();
-  next.contents = patchNode(next, next.contents, value) as Node;
-  return next;
+  doc.contents = patchNode(doc, doc.contents, value) as Node;
+  return doc;
 }
 
 /** The new YAML text for `value`, starting from the text the user last had. */

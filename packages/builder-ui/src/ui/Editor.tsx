@@ -54,6 +54,15 @@ export function Editor(props: { id: string; onBack: () => void }) {
   const docRef = useRef<Document | null>(null);
   const textRef = useRef('');
   const savedRef = useRef({ name: '', text: '' });
+  const docDirty = useRef(false);
+  const textTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const flushText = useCallback(() => {
+    if (docDirty.current && docRef.current) {
+      textRef.current = stringify(docRef.current);
+      docDirty.current = false;
+    }
+    return textRef.current;
+  }, []);
   const manifestRef = useRef<Obj>({});
   const setManifestBoth = useCallback((m: Obj) => {
     manifestRef.current = m;
@@ -91,12 +100,14 @@ export function Editor(props: { id: string; onBack: () => void }) {
       doc.contents = doc.createNode(next);
     }
     docRef.current = doc;
-    const t = stringify(doc);
-    textRef.current = t;
+    // the YAML text is produced a moment later (typing in a big manifest stays fast); anything
+    // that needs it now calls flushText()
+    docDirty.current = true;
     setManifestBoth(next);
-    setText(t);
     setSave('dirty');
-  }, [setManifestBoth]);
+    if (textTimer.current) clearTimeout(textTimer.current);
+    textTimer.current = setTimeout(() => setText(flushText()), 150);
+  }, [setManifestBoth, flushText]);
 
   const onYamlChange = useCallback((t: string) => {
     if (t === textRef.current) return;
@@ -111,7 +122,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
     if (!project) return;
     const parsed = parseManifest(parseText);
     setYamlErrors(parsed.errors);
-    if (parsed.value && parseText === textRef.current) {
+    if (parsed.value && !docDirty.current && parseText === textRef.current) {
       docRef.current = parsed.doc;
       if (JSON.stringify(manifestRef.current) !== JSON.stringify(parsed.value)) setManifestBoth(parsed.value);
     }
@@ -137,7 +148,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
   // autosave (debounced)
   const doSave = useCallback(async () => {
     if (!project) return;
-    const snapshot = { name, text: textRef.current };
+    const snapshot = { name, text: flushText() };
     if (snapshot.name === savedRef.current.name && snapshot.text === savedRef.current.text) {
       setSave('saved');
       return;
@@ -146,11 +157,11 @@ export function Editor(props: { id: string; onBack: () => void }) {
     try {
       await api.saveProject(project.id, { name: snapshot.name, manifest: snapshot.text });
       savedRef.current = snapshot;
-      setSave(textRef.current === snapshot.text ? 'saved' : 'dirty');
+      setSave(!docDirty.current && textRef.current === snapshot.text ? 'saved' : 'dirty');
     } catch {
       setSave('error');
     }
-  }, [project, name]);
+  }, [project, name, flushText]);
   const saveKey = useDebounced(`${name}\u0000${text}`, 800);
   useEffect(() => {
     void doSave();
@@ -192,7 +203,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
     setRunError(undefined);
     try {
       const r = await api.read({
-        manifest: textRef.current, config: toConfig(inputs, values), stream: testStream,
+        manifest: flushText(), config: toConfig(inputs, values), stream: testStream,
         record_limit: limits.records, page_limit: limits.pages, slice_limit: limits.slices,
       });
       setResult(r);
@@ -208,7 +219,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
     } finally {
       setRunning(false);
     }
-  }, [testStream, running, inputs, values, limits]);
+  }, [testStream, running, inputs, values, limits, flushText]);
 
   const addNewStream = () => {
     if (!adding) return;
@@ -236,11 +247,11 @@ export function Editor(props: { id: string; onBack: () => void }) {
       const mod = e.ctrlKey || e.metaKey;
       if (mod && e.key === 'Enter') { e.preventDefault(); void run(); }
       else if (mod && e.key.toLowerCase() === 's') { e.preventDefault(); void doSave(); }
-      else if (mod && e.shiftKey && e.key.toLowerCase() === 'y') { e.preventDefault(); setMode((m) => (m === 'yaml' ? (formBlocked ? m : 'form') : 'yaml')); }
+      else if (mod && e.shiftKey && e.key.toLowerCase() === 'y') { e.preventDefault(); setText(flushText()); setMode((m) => (m === 'yaml' ? (formBlocked ? m : 'form') : 'yaml')); }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run, doSave, formBlocked]);
+  }, [run, doSave, formBlocked, flushText]);
 
   if (loadError) return <div className="center"><div className="error-box">{loadError}</div><button type="button" onClick={props.onBack}>Back to connectors</button></div>;
   if (!project) return <div className="center help">Loading…</div>;
@@ -259,7 +270,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
         <div className="spacer" />
         <div className="mode-toggle" role="tablist" aria-label="View">
           <button type="button" role="tab" aria-selected={mode === 'form'} className={mode === 'form' ? 'on' : ''} disabled={formBlocked && mode === 'yaml'} title={formBlocked ? 'Fix the YAML errors first' : 'Ctrl+Shift+Y'} onClick={() => setMode('form')}>Form</button>
-          <button type="button" role="tab" aria-selected={mode === 'yaml'} className={mode === 'yaml' ? 'on' : ''} title="Ctrl+Shift+Y" onClick={() => setMode('yaml')}>YAML</button>
+          <button type="button" role="tab" aria-selected={mode === 'yaml'} className={mode === 'yaml' ? 'on' : ''} title="Ctrl+Shift+Y" onClick={() => { setText(flushText()); setMode('yaml'); }}>YAML</button>
         </div>
         <button type="button" onClick={() => void download()}>Download YAML</button>
         <button type="button" onClick={() => setDialog('contribute')}>Contribute</button>

@@ -36,6 +36,8 @@ export function YamlEditor(props: { value: string; onChange: (v: string) => void
       }),
     });
     view.current = v;
+    // lets tests and devtools read the whole text (CodeMirror only renders the visible lines)
+    (host.current as HTMLDivElement & { editorView?: EditorView }).editorView = v;
     return () => v.destroy();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
