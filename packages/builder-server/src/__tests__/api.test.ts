@@ -454,6 +454,10 @@ describe('bad input', () => {
     const tooLarge = await call({ method: 'POST', url: '/v1/manifest/resolve', payload: JSON.stringify({ manifest: { description: big } }), headers: { 'content-type': 'application/json' } });
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json().detail).toMatch(/10 MiB/);
+    for (const url of ['/v1/stream/read', '/v1/manifest/test_read', '/api/projects']) {
+      const res = await call({ method: 'POST', url, payload: JSON.stringify({ manifest: big, config: {}, stream: 'users' }), headers: { 'content-type': 'application/json' } });
+      expect(res.statusCode, url).toBe(413);
+    }
     const manifest = parseYaml(MANIFEST_YAML) as Json;
     manifest.definitions.padding = { text: 'y'.repeat(3 * 1024 * 1024) };
     const ok = await post('/v1/manifest/resolve', { manifest });
