@@ -8,7 +8,7 @@
 //   metadata.yaml      Airbyte-style metadata: a fresh definitionId, dockerImageTag 0.1.0, the current base
 //   package.json       so turbo builds its image (`build` → scripts/build-image.mjs)
 //   fixtures/          the mock API (api.json) and configs the acceptance suite uses: edit them to match
-//                      your API's shape (see packages/connector-acceptance/README.md)
+//                      your API's shape (see README.md, "Connectors and images")
 // then validates the result. Run `npm install` afterwards so the new workspace is in package-lock.json.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

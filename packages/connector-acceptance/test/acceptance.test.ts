@@ -64,7 +64,7 @@ function catalogOf(streams: DiscoveredStream[], mode: 'full_refresh' | 'incremen
 }
 
 function explain(r: RunResult): string {
-  const errs = errors(r.messages).map((e) => e.trace.error.message);
+  const errs = errors(r.messages).map((e) => e.message);
   return `exit ${r.code}; errors: ${JSON.stringify(errs)}; stderr: ${r.stderr.slice(-1500)}`;
 }
 
