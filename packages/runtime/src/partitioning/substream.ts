@@ -27,6 +27,8 @@ export interface ParentStream {
   readonly cursorField?: string[];
   read(state: Json | undefined): AsyncIterable<ParentEvent>;
   readonly parts?: { cursor?: unknown };
+  /** Tags the parent's requests as PARENT_STREAM for the Builder. */
+  markAsParent?(): void;
 }
 
 /** ParentStreamConfig: which parent, which value of its records, and where it goes. */
@@ -184,6 +186,7 @@ export const buildParentStreamConfig: Builder<ParentStreamConfig> = (model, ctx)
     throw ctx.error('MANIFEST_UNSUPPORTED', 'ParentStreamConfig.lazy_read_pointer is not supported by this runtime yet', model);
   }
   const stream = ctx.required<ParentStream>(model, 'stream', 'DeclarativeStream');
+  stream.markAsParent?.();
   const extra = model.extra_fields;
   return new ParentStreamConfig(
     stream,

@@ -35,6 +35,11 @@ export class SimpleRetriever {
     private readonly run: RunContext,
   ) {}
 
+  /** Marks this retriever's requests in the Builder's view (PARENT_STREAM for a parent read). */
+  setRequestKind(kind: string): void {
+    this.parts.requestKind = kind;
+  }
+
   async *read(slice: StreamSlice): AsyncIterable<Json> {
     const { requester, selector, paginator, decoder } = this.parts;
     let token: PageToken | undefined = paginator.initialToken();

@@ -587,7 +587,7 @@ ${rules}
     });
     expect(run.code).toBe(0);
     expect(records(run.messages)).toEqual([{ id: 1 }]);
-    const control = run.messages.find((m) => m.type === 'CONTROL') as { control: { connectorConfig: { config: Record<string, unknown> } } };
+    const control = run.messages.find((m) => m.type === 'CONTROL') as unknown as { control: { connectorConfig: { config: Record<string, unknown> } } };
     expect(control.control.connectorConfig.config).toEqual({ base_url: api.url, region: 'eu' });
   });
 

@@ -75,6 +75,11 @@ export class DeclarativeStream {
     if (finalState) yield { state: finalState };
   }
 
+  /** This stream is read for a child stream: its requests show as PARENT_STREAM. */
+  markAsParent(): void {
+    this.parts.retriever.setRequestKind?.('PARENT_STREAM');
+  }
+
   /** Records only: how a parent stream is read for its children. */
   async *readRecords(state?: Json): AsyncIterable<Json> {
     for await (const event of this.read(state)) if (event.record) yield event.record;
