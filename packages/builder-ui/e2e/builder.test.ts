@@ -144,11 +144,16 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await snap('global-config');
 
     // user input api_key, secret
+    await hasText(page.locator('.missing-inputs'), 'api_key');
+    await page.locator('.missing-inputs').getByRole('button').click();
     await page.getByRole('button', { name: /User inputs/ }).click();
-    await page.getByLabel('New input key').fill('api_key');
-    await page.getByRole('button', { name: '+ Add user input' }).click();
-    await page.getByLabel('Secret (airbyte_secret)').check();
+    expect(await page.getByLabel('Secret (airbyte_secret)').isChecked()).toBe(true);
     await page.getByLabel('Title').fill('API key');
+    await page.getByLabel('New input key').fill('region');
+    await page.getByRole('button', { name: '+ Add user input' }).click();
+    await count(page.locator('.panel .section'), 2);
+    await page.locator('.section', { hasText: 'region' }).getByRole('button', { name: 'Delete input' }).click();
+    await count(page.locator('.panel .section'), 1);
     await snap('user-inputs');
 
     // a stream
@@ -233,6 +238,14 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     expect(yamlText).toContain('next_cursor');
     expect(yamlText).toContain('name: items');
     expect(yamlText).not.toContain('secret-token');
+
+    // contribute: writes connectors/source-items-api/
+    await page.getByRole('button', { name: 'Contribute' }).click();
+    await page.getByRole('button', { name: 'Write connector files' }).click();
+    await hasText(page.getByRole('dialog'), 'connectors/source-items-api');
+    expect(existsSync(join(work, 'repo/connectors/source-items-api/manifest.yaml'))).toBe(true);
+    await snap('contributed');
+    await page.getByRole('button', { name: 'Close' }).first().click();
 
     // the project list shows it, published
     await page.getByTitle('All connectors').click();

@@ -262,6 +262,33 @@ export function applyInputs(m0: Obj, next: InputForm[], renamedFrom?: Record<num
   return m;
 }
 
+/** Config keys the manifest's templates use (`config['key']`, `config["key"]`, `config.key`), in order of appearance. */
+export function referencedConfigKeys(m: Obj): string[] {
+  const text = JSON.stringify({ ...m, spec: undefined, metadata: undefined });
+  const keys: string[] = [];
+  const re = /config\s*\[\s*\\?['"]([^'"\\]+)\\?['"]\s*\]|config\.([A-Za-z_][A-Za-z0-9_]*)/g;
+  for (let r = re.exec(text); r; r = re.exec(text)) {
+    const k = r[1] ?? r[2]!;
+    if (!keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
+/** Referenced config keys with no user input yet. */
+export function missingInputs(m: Obj): string[] {
+  const have = new Set(readInputs(m).map((i) => i.key));
+  return referencedConfigKeys(m).filter((k) => !have.has(k));
+}
+
+/** A user input for a config key, guessing secrecy and type from the name. */
+export function guessInput(key: string): InputForm {
+  const f = emptyInput(key);
+  f.title = key.replace(/_/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+  if (/key|token|secret|password|passphrase/i.test(key)) f.secret = true;
+  if (/(^|_)(start|end)_?(date|time)|_at$|since/i.test(key)) f.type = 'date-time';
+  return f;
+}
+
 export function emptyInput(key: string): InputForm {
   return { key, type: 'string', title: key, description: '', required: true, secret: false, default: '', examples: [], enum: [], pattern: '' };
 }
@@ -479,6 +506,7 @@ export function uniqueName(m: Obj, base: string): string {
 
 export function duplicateStream(m0: Obj, i: number): Obj {
   const m = clone(m0);
+  remapStreamRefs(m, (j) => (j > i ? j + 1 : undefined));
   const streams = m.streams as unknown[];
   const copy = clone(streams[i]) as unknown;
   const name = uniqueName(m, `${streamName(m, i)}_copy`);
@@ -487,8 +515,23 @@ export function duplicateStream(m0: Obj, i: number): Obj {
   return m;
 }
 
+/** Rewrite `#/streams/N` references (parent stream pickers) after streams moved. */
+function remapStreamRefs(node: unknown, map: (i: number) => number | undefined): void {
+  if (Array.isArray(node)) node.forEach((x) => remapStreamRefs(x, map));
+  else if (isPlainObject(node)) {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') {
+        const r = /^#\/streams\/(\d+)(\/.*)?$/.exec(v);
+        const to = r ? map(Number(r[1])) : undefined;
+        if (r && to !== undefined) node[k] = `#/streams/${to}${r[2] ?? ''}`;
+      } else remapStreamRefs(v, map);
+    }
+  }
+}
+
 export function deleteStream(m0: Obj, i: number): Obj {
   const m = clone(m0);
+  remapStreamRefs(m, (j) => (j > i ? j - 1 : undefined));
   const name = streamName(m, i);
   (m.streams as unknown[]).splice(i, 1);
   const check = getIn(m, ['check', 'stream_names']);
@@ -504,6 +547,9 @@ export function moveStream(m0: Obj, from: number, to: number): Obj {
   const n = streamCount(m0);
   if (to < 0 || to >= n || from === to) return m0;
   const m = clone(m0);
+  const order = Array.from({ length: n }, (_, k) => k);
+  order.splice(to, 0, order.splice(from, 1)[0]!);
+  remapStreamRefs(m, (j) => order.indexOf(j));
   const streams = m.streams as unknown[];
   const [item] = streams.splice(from, 1);
   streams.splice(to, 0, item);

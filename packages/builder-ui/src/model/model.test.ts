@@ -293,3 +293,40 @@ describe('YAML layout', () => {
     expect(out).toBe('check:\n  stream_names:\n    - a\nschema:\n  properties:\n    id:\n      type: integer\n');
   });
 });
+
+describe('parent streams', () => {
+  it('picks a parent by reference, keeps the reference on edits and through reorders', () => {
+    let m = parseManifest(STARTER_YAML).value!;
+    m = addStream(m, 'users', '/users');
+    m = addStream(m, 'posts', '/users/{{ stream_partition.user_id }}/posts');
+    const router = {
+      type: 'SubstreamPartitionRouter',
+      parent_stream_configs: [{ type: 'ParentStreamConfig', stream: { $ref: '#/streams/0' }, parent_key: 'id', partition_field: 'user_id' }],
+    };
+    m = applyStream(m, 1, { ...readStream(m, 1), partitionRouter: router });
+    const shown = readStream(m, 1).partitionRouter as any;
+    expect(shown.parent_stream_configs[0].stream.name).toBe('users'); // resolved for the form
+    const edited = JSON.parse(JSON.stringify(shown));
+    edited.parent_stream_configs[0].parent_key = 'uid';
+    m = applyStream(m, 1, { ...readStream(m, 1), partitionRouter: edited });
+    const raw = (m.streams as any)[1].retriever.partition_router.parent_stream_configs[0];
+    expect(raw).toEqual({ type: 'ParentStreamConfig', stream: { $ref: '#/streams/0' }, parent_key: 'uid', partition_field: 'user_id' });
+    m = moveStream(m, 1, 0);
+    expect((m.streams as any)[0].retriever.partition_router.parent_stream_configs[0].stream).toEqual({ $ref: '#/streams/1' });
+    expect(readStream(m, 0).name).toBe('posts');
+    m = duplicateStream(m, 0);
+    expect((m.streams as any)[0].retriever.partition_router.parent_stream_configs[0].stream).toEqual({ $ref: '#/streams/2' });
+  });
+});
+
+describe('user inputs from references', () => {
+  it('finds config keys used by templates and not yet defined', async () => {
+    const { missingInputs, guessInput } = await import('./form.js');
+    let m = parseManifest(STARTER_YAML).value!;
+    m = applyGlobal(m, { urlBase: "https://{{ config['region'] }}.example.com", authenticator: { type: 'BasicHttpAuthenticator', username: '{{ config.username }}', password: '{{ config["password"] }}' } });
+    expect(missingInputs(m)).toEqual(['region', 'username', 'password']);
+    m = applyInputs(m, [guessInput('password'), guessInput('start_date')]);
+    expect(missingInputs(m)).toEqual(['region', 'username']);
+    expect(readInputs(m).map((i) => [i.key, i.secret, i.type])).toEqual([['password', true, 'string'], ['start_date', false, 'date-time']]);
+  });
+});

@@ -59,9 +59,9 @@ export function ComponentEditor({ label, value, types, onChange, noneLabel, ctx,
         <Field label={label} help={help}>
           {(id) => <Select id={id} value={type} options={options} onChange={(t) => onChange(t ? (t === type ? obj : initComponent(t)) : undefined)} />}
         </Field>
-      ) : (
+      ) : label ? (
         <div className="component-title">{label}</div>
-      )}
+      ) : null}
       {desc && desc.fields.length ? (
         <div className="component-fields">
           {basic.map((f) => <FieldEditor key={f.key} f={f} value={obj[f.key]} onChange={(v) => set(f.key, v)} ctx={ctx} owner={type} />)}
@@ -124,7 +124,7 @@ function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: 
                 <button type="button" className="icon" title="Move up" aria-label="Move up" disabled={i === 0} onClick={() => { const n = list.slice(); [n[i - 1], n[i]] = [n[i], n[i - 1]]; onChange(n); }}>↑</button>
                 <button type="button" className="icon" title="Remove" aria-label={`Remove ${f.label} ${i + 1}`} onClick={() => { const n = list.filter((_, j) => j !== i); onChange(n.length ? n : undefined); }}>×</button>
               </div>
-              <ComponentEditor label="Type" value={item} types={types} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)).filter((x) => x !== undefined))} ctx={ctx} />
+              <ComponentEditor label={types.length > 1 ? 'Type' : ''} value={item} types={types} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)).filter((x) => x !== undefined))} ctx={ctx} />
             </div>
           ))}
           <button type="button" className="link" onClick={() => onChange([...list, types[0] === 'ParentStreamConfig' ? { type: 'ParentStreamConfig', parent_key: 'id', partition_field: 'parent_id' } : initComponent(types[0]!)])}>+ Add {f.label.toLowerCase().replace(/s$/, '')}</button>

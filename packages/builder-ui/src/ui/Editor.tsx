@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Document } from 'yaml';
 import { api, ApiError, type Connector, type Project, type StreamRead } from '../api.js';
 import {
-  addStream, applyGlobal, applyInputs, applyStream, deleteStream, duplicateStream, moveStream, readGlobal, readInputs,
+  addStream, applyGlobal, guessInput, missingInputs, applyInputs, applyStream, deleteStream, duplicateStream, moveStream, readGlobal, readInputs,
   readStream, streamCount, streamName, uniqueName,
 } from '../model/form.js';
 import { isPlainObject, type Obj } from '../model/refs.js';
@@ -174,6 +174,8 @@ export function Editor(props: { id: string; onBack: () => void }) {
   const names = useMemo(() => Array.from({ length: count }, (_, i) => streamName(manifest, i)), [manifest, count]);
   const global = useMemo(() => readGlobal(manifest), [manifest]);
   const inputs = useMemo(() => readInputs(manifest), [manifest]);
+  const missing = useMemo(() => missingInputs(manifest), [manifest]);
+  const addMissing = () => edit((m) => applyInputs(m, [...readInputs(m), ...missingInputs(m).map(guessInput)]));
   const streamIndex = view.kind === 'stream' && view.index < count ? view.index : undefined;
   const stream = useMemo(() => (streamIndex !== undefined ? readStream(manifest, streamIndex) : undefined), [manifest, streamIndex]);
   const testIndex = streamIndex ?? (count > 0 ? 0 : undefined);
@@ -329,8 +331,8 @@ export function Editor(props: { id: string; onBack: () => void }) {
             <div className="error-box">The YAML has errors; fix them in the YAML view to use the form.</div>
           ) : (
             <div className="form-pane">
-              {view.kind === 'global' ? <GlobalPanel value={global} ctx={ctx} errors={globalErrors} onChange={(g) => edit((m) => applyGlobal(m, g))} /> : null}
-              {view.kind === 'inputs' ? <InputsPanel value={inputs} onChange={(v, renamed) => edit((m) => applyInputs(m, v, renamed))} /> : null}
+              {view.kind === 'global' ? <GlobalPanel value={global} ctx={ctx} missing={missing} onAddMissing={addMissing} errors={globalErrors} onChange={(g) => edit((m) => applyGlobal(m, g))} /> : null}
+              {view.kind === 'inputs' ? <InputsPanel value={inputs} missing={missing} onAddMissing={addMissing} onChange={(v, renamed) => edit((m) => applyInputs(m, v, renamed))} /> : null}
               {stream && streamIndex !== undefined ? (
                 <StreamPanel
                   key={streamIndex}

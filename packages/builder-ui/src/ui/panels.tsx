@@ -22,12 +22,23 @@ function ErrorBox({ text }: { text?: string }) {
 
 // ── global configuration ────────────────────────────────────────────────────────────────────
 
-export function GlobalPanel(props: { value: GlobalForm; onChange: (g: GlobalForm) => void; ctx: ComponentContext; errors: ManifestError[] }) {
+export function MissingInputs(props: { keys: string[]; onAdd: () => void }) {
+  if (!props.keys.length) return null;
+  return (
+    <div className="yaml-only missing-inputs" role="note">
+      Referenced but not defined as user inputs: {props.keys.map((k) => <code key={k}>{k}</code>)}{' '}
+      <button type="button" className="small" onClick={props.onAdd}>Add {props.keys.length === 1 ? 'it' : 'them'}</button>
+    </div>
+  );
+}
+
+export function GlobalPanel(props: { value: GlobalForm; onChange: (g: GlobalForm) => void; ctx: ComponentContext; errors: ManifestError[]; missing: string[]; onAddMissing: () => void }) {
   const { value, onChange } = props;
   return (
     <div className="panel">
       <h2>Global configuration</h2>
       <p className="lede">Shared by every stream: where the API lives and how to authenticate. Reference user inputs as <code>{"{{ config['api_key'] }}"}</code>.</p>
+      <MissingInputs keys={props.missing} onAdd={props.onAddMissing} />
       <Section title="API base URL">
         <Field label="API base URL" required help="e.g. https://api.example.com/v1" error={errorsFor(props.errors, 'url_base')}>
           {(id) => <TextInput id={id} name="url_base" mono value={value.urlBase} onChange={(urlBase) => onChange({ ...value, urlBase })} placeholder="https://api.example.com" />}
@@ -54,7 +65,7 @@ const INPUT_TYPES: Array<[InputType, string]> = [
   ['array', 'List of strings'], ['date', 'Date'], ['date-time', 'Date-time'],
 ];
 
-export function InputsPanel(props: { value: InputForm[]; onChange: (v: InputForm[], renamed?: Record<number, string>) => void }) {
+export function InputsPanel(props: { value: InputForm[]; onChange: (v: InputForm[], renamed?: Record<number, string>) => void; missing: string[]; onAddMissing: () => void }) {
   const { value, onChange } = props;
   const [newKey, setNewKey] = useState('');
   const update = (i: number, f: InputForm) => {
@@ -71,6 +82,7 @@ export function InputsPanel(props: { value: InputForm[]; onChange: (v: InputForm
     <div className="panel">
       <h2>User inputs</h2>
       <p className="lede">What a user fills in when configuring the connector (<code>spec.connection_specification</code>). Use them as <code>{"{{ config['key'] }}"}</code>.</p>
+      <MissingInputs keys={props.missing} onAdd={props.onAddMissing} />
       {value.map((f, i) => (
         <Section key={i} title={f.title || f.key} badge={<>{f.type}{f.required ? ' · required' : ''}{f.secret ? ' · secret' : ''}</>}>
           {f.yamlOnly ? (
