@@ -9,5 +9,4 @@ export default defineConfig({
     port: 5173,
     proxy: { '/api': server, '/v1': server, '/health': server, '/capabilities': server },
   },
-  test: { include: ['src/**/*.test.ts'] },
-} as never);
+});

@@ -190,6 +190,18 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     expect(mock.requestsTo('/items')[1]!.query.cursor).toBeTruthy();
     await snap('test-read-records');
 
+    // limits: 2 pages per slice → a clear note
+    await page.locator('summary', { hasText: 'Limits' }).click();
+    await page.getByLabel('Pages/slice').fill('2');
+    await page.getByTestId('run-test').click();
+    await visible(page.getByTestId('limit-note'));
+    await hasText(page.getByTestId('record-summary'), /20 records/);
+    await snap('limit-reached');
+    await page.getByLabel('Pages/slice').fill('5');
+    await page.getByTestId('run-test').click();
+    await hasText(page.getByTestId('record-summary'), /25 records/);
+    await page.locator('summary', { hasText: 'Limits' }).click();
+
     // page 2's request
     await page.getByRole('tab', { name: 'Page 2' }).click();
     await page.getByRole('tab', { name: 'Request' }).click();
@@ -242,7 +254,7 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     // contribute: writes connectors/source-items-api/
     await page.getByRole('button', { name: 'Contribute' }).click();
     await page.getByRole('button', { name: 'Write connector files' }).click();
-    await hasText(page.getByRole('dialog'), 'connectors/source-items-api');
+    await hasText(page.getByRole('dialog').getByRole('status'), 'connectors/source-items-api/manifest.yaml');
     expect(existsSync(join(work, 'repo/connectors/source-items-api/manifest.yaml'))).toBe(true);
     await snap('contributed');
     await page.getByRole('button', { name: 'Close' }).first().click();
@@ -348,6 +360,18 @@ metadata:
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await count(page.locator('.stream-list li'), 50);
+
+    // slices: a list partition router reads one slice per value
+    await page.getByRole('button', { name: 'stream_2', exact: true }).click();
+    await page.locator('input[name="tv-api_key"]').fill('secret-token');
+    await page.locator('summary', { hasText: 'Partitioning' }).click();
+    await page.getByLabel('Partition router').selectOption('ListPartitionRouter');
+    await page.getByTestId('run-test').click();
+    const sliceSelect = page.getByLabel('Slice', { exact: true });
+    await until('2 slices', () => sliceSelect.locator('option').count(), (n) => n === 2);
+    await sliceSelect.selectOption('1');
+    await hasText(page.getByTestId('record-summary'), /20 records · 2 slices/);
+    await snap('slices');
 
     // a failing read is explained
     await page.getByRole('button', { name: 'stream_1', exact: true }).click();
