@@ -89,6 +89,23 @@ describe.skipIf('skip' in mode)('connector acceptance', () => {
     }
   });
 
+  it.runIf('kind' in mode && mode.kind === 'docker')('base image: labels, non-root, and a clear error when no manifest is baked in', async () => {
+    const base = connectors[0]?.metadata.connectorBuildOptions.baseImage ?? 'manifold/source-declarative-manifest:0.1.0';
+    if (connectors[0]) await buildImage.buildConnector(connectors[0].dir, { log: () => undefined });
+    const inspect = JSON.parse(execFileSync('docker', ['image', 'inspect', base], { encoding: 'utf8' })) as Array<{
+      Config: { Labels: Record<string, string>; Env: string[]; User: string; Entrypoint: string[] };
+    }>;
+    const cfg = inspect[0]!.Config;
+    expect(cfg.Labels['io.airbyte.name']).toBe('manifold/source-declarative-manifest');
+    expect(cfg.Labels['io.airbyte.version']).toBe(base.split(':')[1]);
+    expect(cfg.Env).toContain('AIRBYTE_ENTRYPOINT=node /app/source-declarative-manifest.mjs');
+    expect(cfg.Entrypoint).toEqual(['node', '/app/source-declarative-manifest.mjs']);
+    expect(cfg.User).toBe('1000:1000');
+    const r = await dockerRunner(base).run(['spec']);
+    expect(r.code).not.toBe(0);
+    expect(errors(r.messages)[0]).toMatchObject({ failure_type: 'config_error', internal_message: 'MANIFEST_NOT_FOUND' });
+  });
+
   for (const c of connectors) {
     describe(c.name, () => {
       let api: FixtureMockApi;
