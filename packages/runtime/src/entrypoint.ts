@@ -103,6 +103,7 @@ export async function runEntrypoint(argv: string[], io: EntrypointIO): Promise<n
 
     prepare();
     if (args.command === 'discover') {
+      await source.resolve();
       await emit({ type: 'CATALOG', catalog: source.discover() });
       await writer.end();
       return 0;
@@ -113,6 +114,7 @@ export async function runEntrypoint(argv: string[], io: EntrypointIO): Promise<n
     const states = args.state
       ? parseState(readJsonFile(args.state, 'state', 'STATE_INVALID'), `state file '${args.state}'`)
       : new Map<string, Json>();
+    await source.resolve(catalog.streams.map((configured) => configured.stream.name));
     const { failed } = await readSource(source, catalog, states, emit, run);
     if (failed.length > 0) {
       await emit(

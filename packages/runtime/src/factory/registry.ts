@@ -10,6 +10,7 @@ import { paginatorBuilders } from '../paginators/builders.js';
 import { rateLimitBuilders } from '../rate-limiting/builders.js';
 import { requesterBuilders } from '../requesters/builders.js';
 import { buildDeclarativeStream } from '../streams/build-stream.js';
+import { buildDynamicSchemaLoader } from '../streams/schema-loaders/dynamic-schema-loader.js';
 import { schemaLoaderBuilders } from '../streams/schema-loaders/schema-loader.js';
 import { transformationBuilders } from '../transformations/builders.js';
 import { configTransformationBuilders } from '../transformations/config-transformations.js';
@@ -37,6 +38,7 @@ export function createRegistry(): ReadonlyMap<string, Builder> {
       ...transformationBuilders,
       DpathExtractor: buildDpathExtractor,
       DeclarativeStream: buildDeclarativeStream,
+      DynamicSchemaLoader: buildDynamicSchemaLoader,
     }),
   );
 }

@@ -7,6 +7,12 @@ import type { LoadedManifest } from '../manifest/index.js';
 import { type ConfigRules, buildConfigRules } from '../config/normalization-rules.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { ReadLimits } from '../streams/build-stream.js';
+import type { PreparableSchemaLoader } from '../streams/schema-loaders/dynamic-schema-loader.js';
+import {
+  type GeneratedStream,
+  resolveDynamicStreamModels,
+  resolveDynamicStreamsOffline,
+} from '../resolvers/dynamic-streams.js';
 
 /**
  * A loaded manifest plus a run: builds the streams once, with the config, and answers spec,
@@ -14,6 +20,8 @@ import type { ReadLimits } from '../streams/build-stream.js';
  */
 export class DeclarativeSource {
   private built: DeclarativeStream[] | undefined;
+  private generated: GeneratedStream[] | undefined;
+  private root: BuildContext | undefined;
   private rules: ConfigRules | undefined;
   private readonly registry: ReadonlyMap<string, Builder>;
 
@@ -36,19 +44,40 @@ export class DeclarativeSource {
 
   streams(): DeclarativeStream[] {
     if (this.built) return this.built;
-    const root = this.rootContext();
+    const root = this.buildRoot();
     const streamModels = (this.manifest.streams as Model[] | undefined) ?? [];
     const streamsCtx = root.at('streams');
-    this.built = streamModels.map((model, index) =>
-      streamsCtx.at(index).component<DeclarativeStream>(model, 'DeclarativeStream'),
-    );
-    const dynamic = this.manifest.dynamic_streams as Model[] | undefined;
-    if (dynamic && dynamic.length > 0) {
-      throw new RuntimeError('MANIFEST_UNSUPPORTED', 'dynamic_streams are not supported by this runtime yet', {
-        path: 'dynamic_streams',
-      });
+    const built = streamModels.map((model, index) => streamsCtx.at(index).component<DeclarativeStream>(model, 'DeclarativeStream'));
+    if (definesDynamicStreams(this.manifest)) {
+      // Config and parametrized resolvers need no HTTP; HttpComponentsResolver needs resolve() first.
+      this.generated ??= resolveDynamicStreamsOffline(this.manifest, root, staticNames(this.manifest));
+      const dynamicCtx = root.at('dynamic_streams');
+      for (const stream of this.generated) {
+        built.push(dynamicCtx.at(stream.index).at('stream_template').component<DeclarativeStream>(stream.model, 'DeclarativeStream'));
+      }
     }
+    this.built = built;
     return this.built;
+  }
+
+  /**
+   * Does what needs HTTP before the streams can be listed: expands dynamic_streams (an
+   * HttpComponentsResolver reads its API) and loads DynamicSchemaLoader schemas — of the named
+   * streams, or of all streams when no names are given.
+   */
+  async resolve(streamNames?: string[]): Promise<void> {
+    await this.dynamicStreams();
+    for (const stream of this.streams()) {
+      if (streamNames && !streamNames.includes(stream.name)) continue;
+      await (stream.parts.schemaLoader as PreparableSchemaLoader).prepare?.();
+    }
+  }
+
+  /** The streams made from dynamic_streams (reading the API of an HttpComponentsResolver once). */
+  async dynamicStreams(): Promise<GeneratedStream[]> {
+    if (!definesDynamicStreams(this.manifest)) return [];
+    this.generated ??= await resolveDynamicStreamModels(this.manifest, this.buildRoot(), staticNames(this.manifest));
+    return this.generated;
   }
 
   /** The spec's config_normalization_rules, built once. */
@@ -59,6 +88,12 @@ export class DeclarativeSource {
 
   stream(name: string): DeclarativeStream | undefined {
     return this.streams().find((stream) => stream.name === name);
+  }
+
+  /** One root context for all streams, so they share the api_budget. */
+  private buildRoot(): BuildContext {
+    this.root ??= this.rootContext();
+    return this.root;
   }
 
   private rootContext(): BuildContext {
@@ -72,8 +107,11 @@ export class DeclarativeSource {
   /** DeclarativeSource-level check: CheckStream (read one record of each named stream). */
   async check(): Promise<{ status: 'SUCCEEDED' | 'FAILED'; message?: string }> {
     const checkModel = (this.manifest.check as Model | undefined) ?? { type: 'CheckStream', stream_names: [] };
+    await this.dynamicStreams();
     const streams = this.streams();
     if (streams.length === 0) return { status: 'FAILED', message: 'The manifest defines no streams to check' };
+    // CheckDynamicStream with use_check_availability false only needs streams to exist.
+    if (checkModel.type === 'CheckDynamicStream' && checkModel.use_check_availability === false) return { status: 'SUCCEEDED' };
     const names = checkStreamNames(checkModel, this.run.config, streams);
     for (const name of names) {
       const stream = streams.find((s) => s.name === name);
@@ -150,7 +188,20 @@ export function specOf(manifest: Model): Json {
 function checkStreamNames(check: Model, config: Json, streams: DeclarativeStream[]): string[] {
   const fromConfig = config.__check_stream_names;
   if (Array.isArray(fromConfig) && fromConfig.length > 0) return fromConfig.map(String);
-  if (check.type === 'CheckDynamicStream') return streams.slice(0, 1).map((s) => s.name);
+  if (check.type === 'CheckDynamicStream') {
+    // CheckDynamicStream: the first stream_count streams (static ones first, then generated).
+    const count = Number(check.stream_count ?? 1);
+    return streams.slice(0, Number.isInteger(count) && count > 0 ? count : 0).map((s) => s.name);
+  }
   const names = check.stream_names;
   return Array.isArray(names) && names.length > 0 ? names.map(String) : streams.slice(0, 1).map((s) => s.name);
+}
+
+function definesDynamicStreams(manifest: Model): boolean {
+  return Array.isArray(manifest.dynamic_streams) && manifest.dynamic_streams.length > 0;
+}
+
+function staticNames(manifest: Model): string[] {
+  const models = (manifest.streams as Model[] | undefined) ?? [];
+  return models.map((model) => model.name).filter((name): name is string => typeof name === 'string');
 }

@@ -12,9 +12,11 @@ import { noPagination } from '../paginators/no-pagination.js';
 import { createRouter } from '../partitioning/builders.js';
 import { mergeRequestOptions } from '../requesters/request-options.js';
 import type { HttpRequester } from '../requesters/http-requester.js';
+import { buildAsyncRetriever } from '../retrievers/async/build.js';
 import { SimpleRetriever } from '../retrievers/simple-retriever.js';
 import type { RecordTransformation } from '../transformations/transformation.js';
 import { DeclarativeStream } from './declarative-stream.js';
+import type { PreparableSchemaLoader } from './schema-loaders/dynamic-schema-loader.js';
 import { compositeSchemaLoader, type SchemaLoader } from './schema-loaders/schema-loader.js';
 
 /** Limits a test read puts on a stream (the Builder); the CLI sets none. */
@@ -30,7 +32,8 @@ export interface ReadLimits {
 export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) => {
   const name = String(model.name ?? parametersOf(model).name ?? '');
   const retrieverModel = model.retriever as Model;
-  if (retrieverModel.type !== undefined && retrieverModel.type !== 'SimpleRetriever') {
+  const isAsync = retrieverModel.type === 'AsyncRetriever';
+  if (retrieverModel.type !== undefined && retrieverModel.type !== 'SimpleRetriever' && !isAsync) {
     ctx.at('retriever').component(retrieverModel);
   }
   const rctx = ctx.at('retriever');
@@ -39,29 +42,41 @@ export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) =
   const router = createRouter(retrieverModel, rctx);
   const { cursor, incremental } = createCursor(model.incremental_sync as Model | undefined, router, ctx.at('incremental_sync'), { name });
 
-  const decoder = rctx.optional<Decoder>(retrieverModel, 'decoder') ?? rctx.at('decoder').component<Decoder>({ type: 'JsonDecoder' });
-  const requester = rctx.required<HttpRequester>(retrieverModel, 'requester', 'HttpRequester');
-  const paginator = rctx.optional<Paginator>(retrieverModel, 'paginator') ?? noPagination;
   const selector = buildSelector(retrieverModel.record_selector as Model, rctx.at('record_selector'), {
     transformations: ctx.list<RecordTransformation>(model, 'transformations'),
     schemaLoader,
     clientSide: Boolean((model.incremental_sync as Model | undefined)?.is_client_side_incremental),
+    // An AsyncRetriever's records come from its download_extractor; its selector only filters and transforms.
+    passThrough: isAsync,
   });
+  const retriever = isAsync
+    ? // DeclarativeStream only calls read(slice), which both retrievers share.
+      (buildAsyncRetriever(retrieverModel, rctx, {
+        streamName: name,
+        selector,
+        pageLimit: (ctx.shared.limits as ReadLimits | undefined)?.pages,
+      }) as unknown as SimpleRetriever)
+    : buildSimpleRetriever();
 
-  const retriever = new SimpleRetriever(
-    {
-      requester,
-      selector,
-      paginator,
-      decoder,
-      sliceOptions: (slice) => mergeRequestOptions([router?.requestOptions(slice), cursor.requestOptions(slice)]),
-      ignoreSlicerOptionsOnPagination: Boolean(retrieverModel.ignore_stream_slicer_parameters_on_paginated_requests),
-      shouldStop: cursor.shouldStopPaginating ? (slice, last) => cursor.shouldStopPaginating?.(slice, last) ?? false : undefined,
-      streamName: name,
-      pageLimit: (ctx.shared.limits as ReadLimits | undefined)?.pages,
-    },
-    ctx.run,
-  );
+  function buildSimpleRetriever(): SimpleRetriever {
+    const decoder = rctx.optional<Decoder>(retrieverModel, 'decoder') ?? rctx.at('decoder').component<Decoder>({ type: 'JsonDecoder' });
+    const requester = rctx.required<HttpRequester>(retrieverModel, 'requester', 'HttpRequester');
+    const paginator = rctx.optional<Paginator>(retrieverModel, 'paginator') ?? noPagination;
+    return new SimpleRetriever(
+      {
+        requester,
+        selector,
+        paginator,
+        decoder,
+        sliceOptions: (slice) => mergeRequestOptions([router?.requestOptions(slice), cursor.requestOptions(slice)]),
+        ignoreSlicerOptionsOnPagination: Boolean(retrieverModel.ignore_stream_slicer_parameters_on_paginated_requests),
+        shouldStop: cursor.shouldStopPaginating ? (slice, last) => cursor.shouldStopPaginating?.(slice, last) ?? false : undefined,
+        streamName: name,
+        pageLimit: (ctx.shared.limits as ReadLimits | undefined)?.pages,
+      },
+      ctx.run,
+    );
+  }
 
   return new DeclarativeStream(
     {
@@ -97,9 +112,11 @@ function stateMigrations(model: Model, ctx: BuildContext): ((state: Json | undef
 function buildSelector(
   model: Model,
   ctx: BuildContext,
-  stream: { transformations: RecordTransformation[]; schemaLoader: SchemaLoader; clientSide: boolean },
+  stream: { transformations: RecordTransformation[]; schemaLoader: SchemaLoader; clientSide: boolean; passThrough?: boolean },
 ): RecordSelector {
-  const extractor = ctx.required<RecordExtractor>(model, 'extractor', 'DpathExtractor');
+  const extractor: RecordExtractor = stream.passThrough
+    ? { extract: (body) => [body] }
+    : ctx.required<RecordExtractor>(model, 'extractor', 'DpathExtractor');
   const filter = ctx.optional<RecordFilterLike>(model, 'record_filter', 'RecordFilter');
   const explicit = model.transform_before_filtering;
   const transformBeforeFiltering = typeof explicit === 'boolean' ? explicit : stream.clientSide;
@@ -118,11 +135,12 @@ function buildSelector(
   return new RecordSelector(extractor, filter, stream.transformations, transformBeforeFiltering, normalize);
 }
 
-function buildSchemaLoader(model: Model, ctx: BuildContext, name: string): SchemaLoader {
+function buildSchemaLoader(model: Model, ctx: BuildContext, name: string): PreparableSchemaLoader {
   const loaderModel = model.schema_loader;
   let loader: SchemaLoader;
-  if (Array.isArray(loaderModel)) loader = compositeSchemaLoader(ctx.list<SchemaLoader>(model, 'schema_loader'));
-  else if (loaderModel) loader = ctx.required<SchemaLoader>(model, 'schema_loader');
+  let parts: PreparableSchemaLoader[] = [];
+  if (Array.isArray(loaderModel)) loader = compositeSchemaLoader((parts = ctx.list<SchemaLoader>(model, 'schema_loader')));
+  else if (loaderModel) parts = [(loader = ctx.required<SchemaLoader>(model, 'schema_loader'))];
   else {
     loader = ctx.at('schema_loader').component<SchemaLoader>({
       type: 'JsonFileSchemaLoader',
@@ -130,7 +148,15 @@ function buildSchemaLoader(model: Model, ctx: BuildContext, name: string): Schem
     });
   }
   let cached: Json | undefined;
-  return { schema: () => (cached ??= loader.schema()) };
+  const preparable = parts.filter((part) => part.prepare);
+  if (preparable.length === 0) return { schema: () => (cached ??= loader.schema()) };
+  // DynamicSchemaLoader reads an API: source.resolve() loads it before discover and read.
+  return {
+    schema: () => (cached ??= loader.schema()),
+    prepare: async () => {
+      for (const part of preparable) await part.prepare?.();
+    },
+  };
 }
 
 /** Airbyte's primary key shapes: 'id' → [['id']]; ['a','b'] → [['a'],['b']]; [['a','b']] as is. */
