@@ -25,6 +25,23 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
+function readLastView(id: string): View | undefined {
+  try {
+    const v = JSON.parse(localStorage.getItem(`builder:view:${id}`) ?? 'null') as View | null;
+    return v && (v.kind === 'global' || v.kind === 'inputs' || (v.kind === 'stream' && Number.isInteger(v.index))) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeLastView(id: string, v: View): void {
+  try {
+    localStorage.setItem(`builder:view:${id}`, JSON.stringify(v));
+  } catch {
+    /* private mode */
+  }
+}
+
 function streamErrorIndex(path: string | undefined): number | undefined {
   const m = path ? /^streams(?:\[|\.)(\d+)/.exec(path) : null;
   return m ? Number(m[1]) : undefined;
@@ -80,13 +97,20 @@ export function Editor(props: { id: string; onBack: () => void }) {
       if (parsed.value) {
         docRef.current = parsed.doc;
         setManifestBoth(parsed.value);
-        if (streamCount(parsed.value) > 0 && readGlobal(parsed.value).urlBase) setView({ kind: 'stream', index: 0 });
+        // pick up where you left off (the view only; testing values are never stored)
+        const last = readLastView(p.id);
+        if (last) setView(last);
+        else if (streamCount(parsed.value) > 0 && readGlobal(parsed.value).urlBase) setView({ kind: 'stream', index: 0 });
       } else {
         setYamlErrors(parsed.errors);
         setMode('yaml');
       }
     }, (e: Error) => setLoadError(e.message));
   }, [props.id, setManifestBoth]);
+
+  useEffect(() => {
+    if (project) writeLastView(project.id, view);
+  }, [project, view]);
 
   // ── edits ────────────────────────────────────────────────────────────────────────────────
   const edit = useCallback((fn: (m: Obj) => Obj) => {

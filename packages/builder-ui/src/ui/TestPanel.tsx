@@ -118,7 +118,9 @@ export function TestPanel(props: {
       {result ? (
         <div className="test-result">
           {result.test_read_limit_reached ? (
-            <div className="limit-note" data-testid="limit-note">Stopped at a test limit ({props.limits.records} records / {props.limits.pages} pages per slice / {props.limits.slices} slices). The connector would read more in a real sync — raise the limits to see more.</div>
+            <div className="limit-note" data-testid="limit-note">
+              Stopped at the test limit of {limitsHit(result, props.limits)}. A real sync would read more — raise the limits to see more.
+            </div>
           ) : null}
           {errors.map((e, i) => (
             <div className="error-box" key={i} role="alert">
@@ -178,6 +180,15 @@ export function TestPanel(props: {
       ) : null}
     </aside>
   );
+}
+
+function limitsHit(r: StreamRead, l: Limits): string {
+  const records = r.slices.reduce((n, s) => n + s.pages.reduce((m, p) => m + p.records.length, 0), 0);
+  const hit: string[] = [];
+  if (records >= l.records) hit.push(`${l.records} records`);
+  if (r.slices.some((s) => s.pages.length >= l.pages)) hit.push(`${l.pages} pages per slice`);
+  if (r.slices.length >= l.slices) hit.push(`${l.slices} slices`);
+  return hit.length ? hit.join(' / ') : `${l.records} records / ${l.pages} pages per slice / ${l.slices} slices`;
 }
 
 function clamp(n: number, lo: number, hi: number): number {
