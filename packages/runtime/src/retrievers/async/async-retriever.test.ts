@@ -11,7 +11,7 @@ afterEach(async () => {
 
 const run = runCli;
 
-function manifest(options: { extra?: string; timeout?: number; slices?: boolean } = {}): string {
+function manifest(options: { extra?: string; timeout?: number; slices?: boolean; targetExtractor?: string } = {}): string {
   return `
 version: 7.0.0
 type: DeclarativeSource
@@ -29,9 +29,9 @@ streams:
         fields: [{ path: [job], value: "{{ stream_slice.region or 'all' }}" }]
     retriever:
       type: AsyncRetriever
-${options.slices ? `      partition_router: { type: ListPartitionRouter, cursor_field: region, values: [eu, us] }\n` : ''}${options.timeout ? `      polling_job_timeout: ${options.timeout}\n` : ''}      status_mapping: { running: [pending, working], completed: [done], failed: [error], timeout: [expired] }
+${options.slices ? `      partition_router: { type: ListPartitionRouter, cursor_field: region, values: [eu, us] }\n` : ''}${options.timeout ? `      polling_job_timeout: ${options.timeout}\n` : ''}      status_mapping: { running: [pending, working], completed: [done], failed: [error], timeout: [expired], skipped: [empty] }
       status_extractor: { type: DpathExtractor, field_path: [state] }
-      download_target_extractor: { type: DpathExtractor, field_path: [files, "*", url] }
+      download_target_extractor: ${options.targetExtractor ?? '{ type: DpathExtractor, field_path: [files, "*", url] }'}
       record_selector:
         type: RecordSelector
         extractor: { type: DpathExtractor, field_path: [ignored] }
@@ -196,5 +196,83 @@ describe('AsyncRetriever', () => {
     expect(catalog.streams.map((s) => s.name)).toEqual(['exports']);
     const checked = await run('check', manifest(), { base_url: api.url });
     expect(checked.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus).toEqual({ status: 'SUCCEEDED' });
+  });
+
+  it('a skipped job (no data to return) ends the slice without records or errors', async () => {
+    api = await startMockApi([
+      { method: 'POST', path: '/exports', response: { body: { id: 'job-1' } } },
+      { method: 'GET', path: '/exports/job-1', response: { body: { state: 'empty' } } },
+    ]);
+    const result = await run('read', manifest(), { base_url: api.url }, configuredCatalog(['exports']));
+    expect(errors(result.messages)).toEqual([]);
+    expect(records(result.messages)).toEqual([]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /exports', 'GET /exports/job-1']);
+  });
+
+  it('download_target_requester: the targets come from a further request that sees polling_response', async () => {
+    api = await startMockApi([
+      { method: 'POST', path: '/exports', response: { body: { id: 'job-1' } } },
+      { method: 'GET', path: '/exports/job-1', response: { body: { state: 'done', report: 'r-9' } } },
+      { method: 'POST', path: '/exports/job-1/delete', response: { status: 204 } },
+    ]);
+    const url = api.url;
+    api.route({ method: 'GET', path: '/reports/r-9', response: { body: { links: [`${url}/files/x.csv.gz`] } } });
+    api.route({ method: 'GET', path: '/files/x.csv.gz', response: csv('id\nx1\n') });
+    const targets = `      download_target_requester:
+        type: HttpRequester
+        url_base: "{{ config.base_url }}"
+        path: "/reports/{{ polling_response.report }}"
+`;
+    const result = await run(
+      'read',
+      manifest({ extra: targets, targetExtractor: '{ type: DpathExtractor, field_path: [links] }' }),
+      { base_url: api.url },
+      configuredCatalog(['exports']),
+    );
+    expect(errors(result.messages)).toEqual([]);
+    expect(records(result.messages)).toEqual([{ id: 'x1', job: 'all' }]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /exports',
+      'GET /exports/job-1',
+      'GET /reports/r-9',
+      'GET /files/x.csv.gz',
+      'POST /exports/job-1/delete',
+    ]);
+  });
+
+  it('a job that could not be created is retried as a new job; a later success reads normally', async () => {
+    api = await startMockApi([
+      { method: 'POST', path: '/exports', responses: [{ status: 400, body: { error: 'busy' } }, { body: { id: 'job-2' } }] },
+      { method: 'GET', path: '/exports/job-2', response: { body: { state: 'done', files: [] } } },
+      { method: 'POST', path: '/exports/job-2/delete', response: { status: 204 } },
+    ]);
+    const result = await run('read', manifest(), { base_url: api.url }, configuredCatalog(['exports']));
+    expect(errors(result.messages)).toEqual([]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /exports',
+      'POST /exports',
+      'GET /exports/job-2',
+      'POST /exports/job-2/delete',
+    ]);
+  });
+
+  it('failed_retry_wait_time_in_seconds waits before starting the failed job again', async () => {
+    let created = 0;
+    api = await startMockApi([
+      { method: 'POST', path: '/exports', handler: () => ({ body: { id: `job-${++created}` } }) },
+      { method: 'GET', path: '/exports/job-1', response: { body: { state: 'error' } } },
+      { method: 'GET', path: '/exports/job-2', response: { body: { state: 'done', files: [] } } },
+      { method: 'POST', path: /delete$/, response: { status: 204 } },
+    ]);
+    const result = await run('read', manifest({ extra: '      failed_retry_wait_time_in_seconds: 30\n' }), { base_url: api.url }, configuredCatalog(['exports']));
+    expect(errors(result.messages)).toEqual([]);
+    expect(result.sleeps).toEqual([30000]);
+    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /exports',
+      'GET /exports/job-1',
+      'POST /exports',
+      'GET /exports/job-2',
+      'POST /exports/job-2/delete',
+    ]);
   });
 });
