@@ -6,7 +6,7 @@
  * are written where they live (through `$ref`s), so anything the form does not show — custom
  * components, `$parameters`, definitions, metadata, extra keys — is kept exactly as written.
  */
-import { clone, deepEqual, getIn, isPlainObject, locate, patchIn, rawAt, setIn, setRaw, type Obj, type Path } from './refs.js';
+import { clone, deepEqual, getIn, isPlainObject, locate, ownedSetter, patchIn as patchShared, rawAt, setIn, setRaw, type Obj, type Path, type Setter } from './refs.js';
 
 export type AnyObj = Obj;
 
@@ -389,6 +389,12 @@ export function readStream(m: Obj, i: number): StreamForm {
 
 type Writer = (m: Obj, base: Path, f: StreamForm, old: StreamForm) => void;
 
+/** The setter stream writers use (set per applyStream: stream edits never leak into other streams). */
+let streamSetter: Setter | undefined;
+function patchIn(m: Obj, path: Path, value: unknown): void {
+  patchShared(m, path, value, streamSetter);
+}
+
 const nonEmptyMap = (r: Record<string, string>) => (Object.keys(r).length ? r : undefined);
 
 const WRITERS: Partial<Record<keyof StreamForm, Writer>> = {
@@ -457,6 +463,21 @@ export function applyStream(m0: Obj, i: number, next: StreamForm): Obj {
   if (deepEqual(old, next)) return m0;
   const m = clone(m0);
   const base = streamPath(i);
+  const n = streamCount(m);
+  streamSetter = ownedSetter(2, (rest) => {
+    const out: Path[] = [];
+    for (let j = 0; j < n; j++) if (j !== i) out.push(['streams', j, ...rest]);
+    return out;
+  });
+  try {
+    applyWriters(m, base, old, next);
+  } finally {
+    streamSetter = undefined;
+  }
+  return m;
+}
+
+function applyWriters(m: Obj, base: Path, old: StreamForm, next: StreamForm): void {
   const done = new Set<Writer>();
   for (const k of Object.keys(WRITERS) as Array<keyof StreamForm>) {
     if (deepEqual(old[k], next[k])) continue;
@@ -465,7 +486,6 @@ export function applyStream(m0: Obj, i: number, next: StreamForm): Obj {
     done.add(w);
     w(m, base, next, old);
   }
-  return m;
 }
 
 // ── stream list operations ──────────────────────────────────────────────────────────────────

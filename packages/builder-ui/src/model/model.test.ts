@@ -330,3 +330,41 @@ describe('user inputs from references', () => {
     expect(readInputs(m).map((i) => [i.key, i.secret, i.type])).toEqual([['password', true, 'string'], ['start_date', false, 'date-time']]);
   });
 });
+
+describe('shared stream definitions', () => {
+  it('a stream edit does not leak into other streams sharing a definition', () => {
+    const text = `version: 6.0.0
+type: DeclarativeSource
+definitions:
+  base_stream:
+    type: DeclarativeStream
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester:
+        type: HttpRequester
+        url_base: https://x
+        path: "{{ parameters.path }}"
+      record_selector:
+        type: RecordSelector
+        extractor: { type: DpathExtractor, field_path: [data] }
+streams:
+  - $ref: "#/definitions/base_stream"
+    name: a
+    $parameters: { path: /a }
+  - $ref: "#/definitions/base_stream"
+    name: b
+    $parameters: { path: /b }
+`;
+    const m = parseManifest(text).value!;
+    const out = applyStream(m, 0, { ...readStream(m, 0), primaryKey: ['uid'], fieldPath: ['items'] });
+    expect(readStream(out, 0).primaryKey).toEqual(['uid']);
+    expect(readStream(out, 0).fieldPath).toEqual(['items']);
+    expect(readStream(out, 1)).toEqual(readStream(m, 1));
+    expect((out.definitions as any).base_stream).toEqual((m.definitions as any).base_stream);
+    // the global URL base is still shared
+    const g = applyGlobal(out, { ...readGlobal(out), urlBase: 'https://y' });
+    expect((g.definitions as any).base_stream.retriever.requester.url_base).toBe('https://y');
+    expect(readStream(g, 1).urlBase).toBe('');
+  });
+});

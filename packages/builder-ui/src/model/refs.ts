@@ -183,29 +183,68 @@ export function setIn(root: Obj, path: Path, value: unknown, opts: { local?: boo
  * Make the value at a logical path equal `value`, touching as little as possible: unchanged keys are
  * left as written (references, ordering), changed keys of mappings are written where they live.
  */
-export function patchIn(root: Obj, path: Path, value: unknown): void {
+export type Setter = (root: Obj, path: Path, value: unknown) => void;
+
+export function patchIn(root: Obj, path: Path, value: unknown, set: Setter = setIn): void {
   const old = getIn(root, path);
   if (deepEqual(old, value)) return;
   if (isPlainObject(value) && typeof value.$ref === 'string') {
-    setIn(root, path, value); // pointing somewhere else: replace, never write through the old reference
+    set(root, path, value); // pointing somewhere else: replace, never write through the old reference
     return;
   }
   if (Array.isArray(old) && Array.isArray(value) && old.length === value.length && path.length > 0) {
-    value.forEach((v, i) => patchIn(root, [...path, i], v)); // keeps references inside items
+    value.forEach((v, i) => patchIn(root, [...path, i], v, set)); // keeps references inside items
     return;
   }
   if (isPlainObject(old) && isPlainObject(value) && path.length > 0) {
     // a plain "#/..." string reference is replaced by its value only when it must change
     const raw = rawAt(root, locate(root, path));
     if (typeof raw === 'string') {
-      setRaw(root, locate(root, path), value);
+      set(root, path, value);
       return;
     }
     // keep the type switch obvious: if `type` changed, rewrite the whole component locally
     // unless it lives in a shared definition
-    for (const k of Object.keys(old)) if (!(k in value) || value[k] === undefined) setIn(root, [...path, k], undefined);
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) patchIn(root, [...path, k], v);
+    for (const k of Object.keys(old)) if (!(k in value) || value[k] === undefined) set(root, [...path, k], undefined);
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) patchIn(root, [...path, k], v, set);
     return;
   }
-  setIn(root, path, value);
+  set(root, path, value);
+}
+
+function samePath(a: Path, b: Path): boolean {
+  return a.length === b.length && a.every((k, i) => String(k) === String(b[i]));
+}
+
+/**
+ * A setter for one owner (a stream at `path[0..ownerDepth)`): a value that lives in a definition
+ * other owners share is not changed there; instead the first shared node on the way is copied into
+ * this owner (resolved) and changed in the copy, so the other owners keep theirs.
+ * `others(rest)` lists the same logical path under every other owner.
+ */
+export function ownedSetter(ownerDepth: number, others: (rest: Path) => Path[]): Setter {
+  return (root, path, value) => {
+    for (let k = ownerDepth + 1; k <= path.length; k++) {
+      const loc = locate(root, path.slice(0, k));
+      const rest = path.slice(ownerDepth, k);
+      const shared = others(rest).some((p) => samePath(locate(root, p), loc));
+      if (!shared) continue;
+      const parentLoc = locate(root, path.slice(0, k - 1));
+      const key = path[k - 1]!;
+      // a plain "#/…" string reference becomes a `$ref` mapping, so it can take an override
+      const parentRaw = rawAt(root, parentLoc);
+      const t = typeof parentRaw === 'string' ? refTarget(parentRaw) : undefined;
+      if (t) setRaw(root, parentLoc, { $ref: `#/${t.map((x) => String(x).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}` });
+      if (k === path.length) {
+        setRaw(root, [...parentLoc, key], value);
+        return;
+      }
+      const copy = clone(getIn(root, path.slice(0, k)));
+      const holder: Obj = { v: isPlainObject(copy) || Array.isArray(copy) ? copy : {} };
+      setRaw(holder, ['v', ...path.slice(k)], value);
+      setRaw(root, [...parentLoc, key], holder.v);
+      return;
+    }
+    setIn(root, path, value);
+  };
 }

@@ -40,7 +40,8 @@ export function parseManifest(text: string): ParsedManifest {
 }
 
 export function stringify(doc: Document): string {
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  // the yaml package's defaults (80 columns, indented sequences) reproduce most Airbyte manifests byte for byte
+  return doc.toString();
 }
 
 function keyOf(pair: Pair): string {
@@ -117,7 +118,8 @@ export function patchDocument(doc: Document, value: Obj): Document {
 
 /** The new YAML text for `value`, starting from the text the user last had. */
 export function updateText(previousText: string, value: Obj): string {
-  const { doc, errors } = parseManifest(previousText);
+  const { doc, errors, value: before } = parseManifest(previousText);
   if (errors.length) return stringify(new Document(value));
+  if (deepEqual(before, value)) return previousText;
   return stringify(patchDocument(doc, value));
 }
