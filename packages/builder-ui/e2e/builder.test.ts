@@ -224,11 +224,17 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('# edited in YAML\n');
-    await page.waitForTimeout(600);
+    // change a value in the YAML (through CodeMirror's API) and go straight back to the form
+    await page.evaluate(() => {
+      const view = (document.querySelector('[data-testid=yaml-editor]') as unknown as { editorView: { state: { doc: { toString(): string } }; dispatch(t: unknown): void } }).editorView;
+      const text = view.state.doc.toString();
+      const at = text.indexOf('path: /items') + 'path: '.length;
+      view.dispatch({ changes: { from: at, to: at + '/items'.length, insert: '/things' } });
+    });
     await page.getByRole('tab', { name: 'Form' }).click();
     await page.getByRole('button', { name: 'items', exact: true }).click();
     await hasValue(page.getByLabel('Next page cursor'), '{{ response.next_cursor }}');
-    await hasValue(page.getByLabel('URL path'), '/items');
+    await hasValue(page.getByLabel('URL path'), '/things');
     await page.getByLabel('URL path').fill('/items');
     await hasText(page.getByTestId('save-state'), 'Saved');
     await snap('back-to-form');

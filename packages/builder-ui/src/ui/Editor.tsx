@@ -152,6 +152,20 @@ export function Editor(props: { id: string; onBack: () => void }) {
     }
   }, [parseText, project, setManifestBoth]);
 
+  /** Parse the YAML now (switching to the form right after typing must not show stale values). */
+  const syncFromText = useCallback((): boolean => {
+    if (docDirty.current) return true;
+    const parsed = parseManifest(textRef.current);
+    setYamlErrors(parsed.errors);
+    if (!parsed.value) return false;
+    docRef.current = parsed.doc;
+    if (JSON.stringify(manifestRef.current) !== JSON.stringify(parsed.value)) setManifestBoth(parsed.value);
+    return true;
+  }, [setManifestBoth]);
+  const toForm = useCallback(() => {
+    if (syncFromText()) setMode('form');
+  }, [syncFromText]);
+
   // validation by the server (debounced)
   const validateText = useDebounced(text, 700);
   useEffect(() => {
@@ -273,11 +287,11 @@ export function Editor(props: { id: string; onBack: () => void }) {
       const mod = e.ctrlKey || e.metaKey;
       if (mod && e.key === 'Enter') { e.preventDefault(); void run(); }
       else if (mod && e.key.toLowerCase() === 's') { e.preventDefault(); void doSave(); }
-      else if (mod && e.shiftKey && e.key.toLowerCase() === 'y') { e.preventDefault(); setText(flushText()); setMode((m) => (m === 'yaml' ? (formBlocked ? m : 'form') : 'yaml')); }
+      else if (mod && e.shiftKey && e.key.toLowerCase() === 'y') { e.preventDefault(); if (mode === 'yaml') toForm(); else { setText(flushText()); setMode('yaml'); } }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run, doSave, formBlocked, flushText]);
+  }, [run, doSave, flushText, mode, toForm]);
 
   if (loadError) return <div className="center"><div className="error-box">{loadError}</div><button type="button" onClick={props.onBack}>Back to connectors</button></div>;
   if (!project) return <div className="center help">Loading…</div>;
@@ -295,7 +309,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
         <span className={`save-state ${save}`} data-testid="save-state">{save === 'saved' ? 'Saved' : save === 'saving' ? 'Saving…' : save === 'error' ? 'Not saved — server unreachable' : 'Unsaved changes'}</span>
         <div className="spacer" />
         <div className="mode-toggle" role="tablist" aria-label="View">
-          <button type="button" role="tab" aria-selected={mode === 'form'} className={mode === 'form' ? 'on' : ''} disabled={formBlocked && mode === 'yaml'} title={formBlocked ? 'Fix the YAML errors first' : 'Ctrl+Shift+Y'} onClick={() => setMode('form')}>Form</button>
+          <button type="button" role="tab" aria-selected={mode === 'form'} className={mode === 'form' ? 'on' : ''} disabled={formBlocked && mode === 'yaml'} title={formBlocked ? 'Fix the YAML errors first' : 'Ctrl+Shift+Y'} onClick={toForm}>Form</button>
           <button type="button" role="tab" aria-selected={mode === 'yaml'} className={mode === 'yaml' ? 'on' : ''} title="Ctrl+Shift+Y" onClick={() => { setText(flushText()); setMode('yaml'); }}>YAML</button>
         </div>
         <button type="button" onClick={() => void download()}>Download YAML</button>
@@ -327,6 +341,9 @@ export function Editor(props: { id: string; onBack: () => void }) {
             ))}
           </ul>
           {count === 0 && !adding ? <p className="help pad">No streams yet. Add one to start testing.</p> : null}
+          {Array.isArray(manifest.dynamic_streams) && manifest.dynamic_streams.length ? (
+            <p className="help pad" role="note">+ {manifest.dynamic_streams.length} dynamic stream template{manifest.dynamic_streams.length === 1 ? '' : 's'} — edited in YAML</p>
+          ) : null}
         </nav>
 
         <main className="main">
