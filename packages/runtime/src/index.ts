@@ -1,6 +1,7 @@
 /** The runtime's public API: small on purpose. */
 export { runEntrypoint, DEFAULT_MANIFEST_PATH, INJECTED_MANIFEST_KEY, type EntrypointIO } from './entrypoint.js';
 export { DeclarativeSource, specOf } from './source/declarative-source.js';
+export { resolveDynamicStreams } from './resolvers/index.js';
 export { readSource, parseState, parseCatalog, describeError, type ConfiguredCatalog } from './source/read.js';
 export { loadManifest, loadManifestFile, prepareManifest, validateManifest, type LoadedManifest } from './manifest/index.js';
 export { RuntimeError, isRuntimeError } from './errors/runtime-error.js';

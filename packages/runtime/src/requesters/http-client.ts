@@ -1,4 +1,6 @@
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
+
+type Undici = typeof import('undici');
 
 export interface HttpRequest {
   method: string;
@@ -31,24 +33,32 @@ export interface HttpClient {
  * Retry semantics are ours and live in the requester.
  */
 export class UndiciHttpClient implements HttpClient {
-  private readonly agent: Dispatcher;
+  // undici is loaded on first use: `spec` never sends a request and should not pay for it.
+  private client: Promise<{ undici: Undici; agent: Dispatcher }> | undefined;
 
-  constructor(options: { connections?: number; timeoutMs?: number } = {}) {
-    // Python's requests follows redirects; so do we.
-    this.agent = new Agent({
-      connections: options.connections ?? 16,
-      keepAliveTimeout: 10_000,
-      headersTimeout: options.timeoutMs ?? 300_000,
-      bodyTimeout: options.timeoutMs ?? 300_000,
-    }).compose(interceptors.redirect({ maxRedirections: 10 }));
+  constructor(private readonly options: { connections?: number; timeoutMs?: number } = {}) {}
+
+  private connect(): Promise<{ undici: Undici; agent: Dispatcher }> {
+    this.client ??= import('undici').then((undici) => {
+      // Python's requests follows redirects; so do we.
+      const agent = new undici.Agent({
+        connections: this.options.connections ?? 16,
+        keepAliveTimeout: 10_000,
+        headersTimeout: this.options.timeoutMs ?? 300_000,
+        bodyTimeout: this.options.timeoutMs ?? 300_000,
+      }).compose(undici.interceptors.redirect({ maxRedirections: 10 }));
+      return { undici, agent };
+    });
+    return this.client;
   }
 
   async send(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
-    const response = await request(req.url, {
+    const { undici, agent } = await this.connect();
+    const response = await undici.request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body,
-      dispatcher: this.agent,
+      dispatcher: agent,
       signal,
     });
     const chunks: Buffer[] = [];
@@ -58,7 +68,7 @@ export class UndiciHttpClient implements HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.client) await (await this.client).agent.close();
   }
 }
 

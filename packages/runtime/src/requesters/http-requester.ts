@@ -13,6 +13,7 @@ import type { HttpRequest, HttpResponse } from './http-client.js';
 import { type RequestOptions, mergeRequestOptions } from './request-options.js';
 
 export interface RequesterDefinition {
+  /** The stream the requester belongs to (set by the stream builder when the manifest has none). */
   name: string;
   urlBase: InterpolatedString | undefined;
   url: InterpolatedString | undefined;

@@ -15,7 +15,7 @@ import type { HttpRequester } from '../requesters/http-requester.js';
 import { buildAsyncRetriever } from '../retrievers/async/build.js';
 import { SimpleRetriever } from '../retrievers/simple-retriever.js';
 import type { RecordTransformation } from '../transformations/transformation.js';
-import { DeclarativeStream } from './declarative-stream.js';
+import { DeclarativeStream, type Retriever } from './declarative-stream.js';
 import type { PreparableSchemaLoader } from './schema-loaders/dynamic-schema-loader.js';
 import { compositeSchemaLoader, type SchemaLoader } from './schema-loaders/schema-loader.js';
 
@@ -49,18 +49,19 @@ export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) =
     // An AsyncRetriever's records come from its download_extractor; its selector only filters and transforms.
     passThrough: isAsync,
   });
-  const retriever = isAsync
-    ? // DeclarativeStream only calls read(slice), which both retrievers share.
-      (buildAsyncRetriever(retrieverModel, rctx, {
+  const retriever: Retriever = isAsync
+    ? buildAsyncRetriever(retrieverModel, rctx, {
         streamName: name,
         selector,
         pageLimit: (ctx.shared.limits as ReadLimits | undefined)?.pages,
-      }) as unknown as SimpleRetriever)
+      })
     : buildSimpleRetriever();
 
   function buildSimpleRetriever(): SimpleRetriever {
     const decoder = rctx.optional<Decoder>(retrieverModel, 'decoder') ?? rctx.at('decoder').component<Decoder>({ type: 'JsonDecoder' });
     const requester = rctx.required<HttpRequester>(retrieverModel, 'requester', 'HttpRequester');
+    // The CDK names a stream's requester after the stream; the Builder groups requests by it.
+    if (!requester.def.name) requester.def.name = name;
     const paginator = rctx.optional<Paginator>(retrieverModel, 'paginator') ?? noPagination;
     return new SimpleRetriever(
       {

@@ -2,17 +2,23 @@ import type { Json, RunContext } from '../context.js';
 import type { Cursor } from '../incremental/cursor.js';
 import { EMPTY_SLICE, type StreamSlice, sliceView } from '../partitioning/stream-slice.js';
 import type { PartitionRouter } from '../partitioning/partition-router.js';
-import type { SimpleRetriever } from '../retrievers/simple-retriever.js';
 import { readConcurrently } from './concurrent.js';
 import type { SchemaLoader } from './schema-loaders/schema-loader.js';
 
 /** A record (with the slice it was read in) or a state covering the records before it. */
 export type StreamEvent = { record: Json; slice: StreamSlice; state?: undefined } | { state: Json; record?: undefined };
 
+/** What a stream needs of its retriever (SimpleRetriever or AsyncRetriever). */
+export interface Retriever {
+  read(slice: StreamSlice): AsyncIterable<Json>;
+  /** Tags requests for the Builder's view (PARENT_STREAM for a parent read). */
+  setRequestKind?(kind: string): void;
+}
+
 export interface StreamParts {
   name: string;
   primaryKey: string[][];
-  retriever: SimpleRetriever;
+  retriever: Retriever;
   router: PartitionRouter | undefined;
   cursor: Cursor;
   schemaLoader: SchemaLoader;
