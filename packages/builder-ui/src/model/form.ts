@@ -266,9 +266,9 @@ export function applyInputs(m0: Obj, next: InputForm[], renamedFrom?: Record<num
 export function referencedConfigKeys(m: Obj): string[] {
   const text = JSON.stringify({ ...m, spec: undefined, metadata: undefined });
   const keys: string[] = [];
-  const re = /config\s*\[\s*\\?['"]([^'"\\]+)\\?['"]\s*\]|config\.([A-Za-z_][A-Za-z0-9_]*)/g;
+  const re = /config\s*\[\s*\\?['"]([^'"\\]+)\\?['"]\s*\]|config\.get\(\s*\\?['"]([^'"\\]+)\\?['"]|config\.([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g;
   for (let r = re.exec(text); r; r = re.exec(text)) {
-    const k = r[1] ?? r[2]!;
+    const k = r[1] ?? r[2] ?? r[3]!;
     if (!keys.includes(k)) keys.push(k);
   }
   return keys;

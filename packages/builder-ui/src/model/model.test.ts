@@ -323,10 +323,10 @@ describe('user inputs from references', () => {
   it('finds config keys used by templates and not yet defined', async () => {
     const { missingInputs, guessInput } = await import('./form.js');
     let m = parseManifest(STARTER_YAML).value!;
-    m = applyGlobal(m, { urlBase: "https://{{ config['region'] }}.example.com", authenticator: { type: 'BasicHttpAuthenticator', username: '{{ config.username }}', password: '{{ config["password"] }}' } });
-    expect(missingInputs(m)).toEqual(['region', 'username', 'password']);
+    m = applyGlobal(m, { urlBase: "https://{{ config['region'] }}.{{ config.get('domain', 'x.com') }}", authenticator: { type: 'BasicHttpAuthenticator', username: '{{ config.username }}', password: '{{ config["password"] }}' } });
+    expect(missingInputs(m)).toEqual(['region', 'domain', 'username', 'password']);
     m = applyInputs(m, [guessInput('password'), guessInput('start_date')]);
-    expect(missingInputs(m)).toEqual(['region', 'username']);
+    expect(missingInputs(m)).toEqual(['region', 'domain', 'username']);
     expect(readInputs(m).map((i) => [i.key, i.secret, i.type])).toEqual([['password', true, 'string'], ['start_date', false, 'date-time']]);
   });
 });

@@ -34,7 +34,9 @@ export function ProjectList(props: { onOpen: (id: string) => void }) {
     }
     const m = parsed.value!;
     const meta = m.metadata as { name?: string } | undefined;
-    const title = (typeof meta?.name === 'string' && meta.name) || (typeof m.description === 'string' && m.description.length < 60 ? m.description : '') || f.name.replace(/\.(ya?ml)$/i, '').replace(/^manifest$/, 'Imported connector');
+    const spec = (m.spec as { connection_specification?: { title?: unknown } } | undefined)?.connection_specification;
+    const specTitle = typeof spec?.title === 'string' ? spec.title.replace(/\s*(source\s*)?spec(ification)?$/i, '').trim() : '';
+    const title = (typeof meta?.name === 'string' && meta.name) || specTitle || (typeof m.description === 'string' && m.description.length < 60 ? m.description : '') || f.name.replace(/\.(ya?ml)$/i, '').replace(/^manifest$/, 'Imported connector');
     await create(title, text);
   };
 

@@ -20,7 +20,7 @@ export function TestingValuesForm(props: { inputs: InputForm[]; values: TestingV
     <div className="testing-values" aria-label="Testing values">
       {inputs.map((i) => (
         <label key={i.key} className="tv-row">
-          <span>{i.title || i.key}{i.required ? <span className="req">*</span> : null}</span>
+          <span>{i.title || i.key}{i.required ? <span className="req">*</span> : null}{i.title && i.title !== i.key ? <span className="tv-key mono">{i.key}</span> : null}</span>
           {i.enum.length ? (
             <select name={`tv-${i.key}`} value={values[i.key] ?? ''} onChange={(e) => props.onChange({ ...values, [i.key]: e.target.value })}>
               <option value="">{i.default ? `(default: ${i.default})` : '—'}</option>
@@ -38,7 +38,7 @@ export function TestingValuesForm(props: { inputs: InputForm[]; values: TestingV
               className="mono"
               type={i.secret ? 'password' : 'text'}
               autoComplete="off"
-              placeholder={i.default ? `default: ${i.default}` : i.examples[0] ?? (i.type === 'date' ? 'YYYY-MM-DD' : i.type === 'date-time' ? 'YYYY-MM-DDTHH:mm:ssZ' : i.type === 'array' ? 'a, b, c' : '')}
+              placeholder={i.default ? `default: ${i.default}` : i.examples[0] ?? (i.type === 'object' ? '{"key": "value"} (JSON)' : i.type === 'date' ? 'YYYY-MM-DD' : i.type === 'date-time' ? 'YYYY-MM-DDTHH:mm:ssZ' : i.type === 'array' ? 'a, b, c' : '')}
               value={values[i.key] ?? ''}
               onChange={(e) => props.onChange({ ...values, [i.key]: e.target.value })}
             />
