@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export type RecordKind = 'flat' | 'wide';
 
@@ -24,6 +25,8 @@ export interface BenchServer {
   url: string;
   /** Requests served since start (or since resetCount). */
   requests(): number;
+  /** Since resetCount: the most requests in flight at once, and ms from the first request's arrival to the last response. */
+  activity(): { maxInFlight: number; spanMs: number };
   resetCount(): void;
   /** Builds (and caches) every page of the first `partitions` partitions ahead of the timed runs. */
   prime(partitions?: number): void;
@@ -84,6 +87,10 @@ function partitionIndex(value: string | null): number {
 
 export async function startBenchServer(opts: DatasetOptions): Promise<BenchServer> {
   let count = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let firstAt: number | undefined;
+  let lastDoneAt: number | undefined;
   const cache = new Map<string, Buffer>();
   let cached = 0;
   const limit = opts.cacheBytes ?? 512 * 1024 * 1024;
@@ -100,6 +107,13 @@ export async function startBenchServer(opts: DatasetOptions): Promise<BenchServe
   };
   const server: Server = createServer((req, res) => {
     count += 1;
+    firstAt ??= performance.now();
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => {
+      inFlight -= 1;
+      lastDoneAt = performance.now();
+    });
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== '/items') {
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -121,8 +135,12 @@ export async function startBenchServer(opts: DatasetOptions): Promise<BenchServe
   return {
     url: `http://127.0.0.1:${port}`,
     requests: () => count,
+    activity: () => ({ maxInFlight, spanMs: firstAt !== undefined && lastDoneAt !== undefined ? lastDoneAt - firstAt : NaN }),
     resetCount: () => {
       count = 0;
+      maxInFlight = 0;
+      firstAt = undefined;
+      lastDoneAt = undefined;
     },
     prime: (partitions = 1) => {
       const pages = Math.ceil(opts.records / opts.pageSize);

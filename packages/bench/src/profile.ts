@@ -105,4 +105,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1]?.endsWith('profile.js')) await main();
