@@ -368,3 +368,11 @@ streams:
     expect(readStream(g, 1).urlBase).toBe('');
   });
 });
+
+describe('YAML anchors', () => {
+  it('an edit of an aliased node still writes exactly the new value', () => {
+    const text = 'a: &x\n  k: 1\nb: *x\n';
+    const out = updateText(text, { a: { k: 2 }, b: { k: 1 } });
+    expect(parse(out)).toEqual({ a: { k: 2 }, b: { k: 1 } });
+  });
+});

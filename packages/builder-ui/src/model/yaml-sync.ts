@@ -2,7 +2,7 @@
  * Manifest YAML text ⇄ JSON value, keeping the text as written (comments, key order, quoting,
  * anchors) wherever the value did not change.
  */
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Node, type Pair } from 'yaml';
 import { deepEqual, isPlainObject, type Obj } from './refs.js';
 
 export interface YamlProblem {
@@ -42,6 +42,23 @@ export function parseManifest(text: string): ParsedManifest {
 export function stringify(doc: Document): string {
   // the yaml package's defaults (80 columns, indented sequences) reproduce most Airbyte manifests byte for byte
   return doc.toString();
+}
+
+/**
+ * Stringify and make sure the text says `value`: the yaml package can mis-fold some multi-line
+ * double-quoted strings at 80 columns, so fall back to unfolded output, then to a fresh document.
+ */
+export function stringifyChecked(doc: Document, value: Obj): string {
+  const holds = (t: string) => {
+    const p = parseDocument(t, { uniqueKeys: false });
+    return p.errors.length === 0 && deepEqual(p.toJS({ maxAliasCount: 10000 }), value);
+  };
+  const folded = doc.toString();
+  if (holds(folded)) return folded;
+  const unfolded = doc.toString({ lineWidth: 0 });
+  if (holds(unfolded)) return unfolded;
+  // last resort (seen once in 469 Airbyte manifests): a fresh document, without comments
+  return new Document(value).toString({ lineWidth: 0 });
 }
 
 function keyOf(pair: Pair): string {
@@ -113,7 +130,21 @@ function patchNode(doc: Document, node: unknown, value: unknown): unknown {
  */
 export function patchDocument(doc: Document, value: Obj): Document {
   doc.contents = patchNode(doc, doc.contents, value) as Node;
+  // with anchors and aliases, a change to an anchored node shows up at every alias: check, and
+  // if the document no longer says `value`, write it afresh (comments are lost then)
+  if (hasAliases(doc) && !deepEqual(doc.toJS({ maxAliasCount: 10000 }), value)) return new Document(value);
   return doc;
+}
+
+function hasAliases(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Alias() {
+      found = true;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** The new YAML text for `value`, starting from the text the user last had. */
@@ -121,5 +152,5 @@ export function updateText(previousText: string, value: Obj): string {
   const { doc, errors, value: before } = parseManifest(previousText);
   if (errors.length) return stringify(new Document(value));
   if (deepEqual(before, value)) return previousText;
-  return stringify(patchDocument(doc, value));
+  return stringifyChecked(patchDocument(doc, value), value);
 }

@@ -7,7 +7,7 @@ import {
 } from '../model/form.js';
 import { isPlainObject, type Obj } from '../model/refs.js';
 import { toConfig, type TestingValues } from '../model/testing-values.js';
-import { parseManifest, patchDocument, stringify, type YamlProblem } from '../model/yaml-sync.js';
+import { parseManifest, patchDocument, stringifyChecked, type YamlProblem } from '../model/yaml-sync.js';
 import type { ComponentContext } from './ComponentEditor.js';
 import { GlobalPanel, InputsPanel, StreamPanel, type ManifestError } from './panels.js';
 import { TestPanel, type Limits } from './TestPanel.js';
@@ -75,7 +75,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
   const textTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const flushText = useCallback(() => {
     if (docDirty.current && docRef.current) {
-      textRef.current = stringify(docRef.current);
+      textRef.current = stringifyChecked(docRef.current, manifestRef.current);
       docDirty.current = false;
     }
     return textRef.current;
