@@ -334,7 +334,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
           <ul className="stream-list">
             {names.map((n, i) => (
               <li key={i}>
-                <button type="button" className={`nav-item stream${streamIndex === i ? ' on' : ''}${errorsByStream.has(i) ? ' err' : ''}`} onClick={() => setView({ kind: 'stream', index: i })}>
+                <button type="button" aria-current={streamIndex === i ? 'page' : undefined} title={errorsByStream.has(i) ? errorsByStream.get(i)!.map((e) => e.message).join('\n') : undefined} className={`nav-item stream${streamIndex === i ? ' on' : ''}${errorsByStream.has(i) ? ' err' : ''}`} onClick={() => setView({ kind: 'stream', index: i })}>
                   {n || <em>(unnamed)</em>}
                 </button>
               </li>
