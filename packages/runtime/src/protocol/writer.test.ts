@@ -28,6 +28,21 @@ describe('MessageWriter', () => {
     expect(sink.lines.map((l) => JSON.parse(l).record.data.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('writes RECORD lines byte for byte as JSON.stringify would', async () => {
+    const sink = new Sink();
+    const writer = new MessageWriter(sink);
+    const messages = [
+      recordMessage('s', { id: 1, name: 'é "quoted" \n', nested: { list: [1, null, { a: true }] }, n: 1.5e300 }, 1764100000000),
+      recordMessage('other "stream"', {}, 0),
+      recordMessage('s', { id: 2 }, 1.5),
+      { type: 'RECORD' as const, record: { stream: 's', namespace: 'ns', data: { id: 3 }, emitted_at: 2 } },
+      { type: 'RECORD' as const, record: { stream: 's', data: { id: 4 }, emitted_at: Number.NaN } },
+    ];
+    for (const message of messages) writer.write(message);
+    await writer.end();
+    expect(sink.lines).toEqual(messages.map((m) => JSON.stringify(m)));
+  });
+
   it('waits for drain when the stream asks', async () => {
     const sink = new Sink();
     sink.full = true;
