@@ -11,8 +11,10 @@ import {
   isDateTime,
   parseDatetime,
   parseDuration,
+  UnknownTimeZoneError,
   strToDatetime,
   strptime,
+  zoneOffsetMinutes as datetimeZoneOffsetMinutes,
 } from '../datetime/index.js';
 import { Namespace } from './methods.js';
 import {
@@ -69,27 +71,14 @@ function strToDt(v: unknown): DateTime {
   return strToDatetime(requireStr(v, 'str_to_datetime'));
 }
 
-/** Offset (minutes) of an IANA zone at an instant, via Intl. */
+/** Offset (minutes) of an IANA zone at an instant; an unknown zone is pytz's KeyError. */
 function zoneOffsetMinutes(zone: string, epochMs: number): number {
-  let fmt: Intl.DateTimeFormat;
   try {
-    fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    throw new PyError('KeyError', `'${zone}'`);
+    return datetimeZoneOffsetMinutes(zone, epochMs);
+  } catch (error) {
+    if (error instanceof UnknownTimeZoneError) throw new PyError('KeyError', `'${zone}'`);
+    throw error;
   }
-  const parts: Record<string, number> = {};
-  for (const p of fmt.formatToParts(new Date(epochMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
 }
 
 function minMax(args: unknown[], kwargs: Kwargs, wantMax: boolean): unknown {
