@@ -8,6 +8,7 @@ import { parametersOf } from '../factory/build-context.js';
 import { InterpolatedString, interpolateMapping } from '../interpolation/index.js';
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Authenticator } from './authenticator.js';
+import { getExact } from '../dpath/dpath.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers shared by the auth components (Python-compatible string forms, dpath, dates).
@@ -38,19 +39,8 @@ function pyRepr(value: unknown): string {
 
 /** Reads `path` (plain keys; numeric segments index lists) like `dpath.get`; undefined when absent. */
 export function dpathGet(root: unknown, path: readonly string[]): { found: boolean; value: unknown } {
-  let node: unknown = root;
-  for (const segment of path) {
-    if (Array.isArray(node)) {
-      const index = /^\d+$/.test(segment) ? Number(segment) : NaN;
-      if (!(index < node.length)) return { found: false, value: undefined };
-      node = node[index];
-    } else if (typeof node === 'object' && node !== null && Object.hasOwn(node, segment)) {
-      node = (node as Record<string, unknown>)[segment];
-    } else {
-      return { found: false, value: undefined };
-    }
-  }
-  return { found: true, value: node };
+  const hit = getExact(root, path);
+  return { found: hit.found, value: hit.value };
 }
 
 /** Writes `value` at `path`, creating the objects on the way, like `dpath.new`. */

@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import type { Json } from '../context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { BuildContext, Builder, Model } from '../factory/build-context.js';
-import { dpathGet, dpathValues } from '../extractors/dpath-extractor.js';
+import { getExact, values } from '../dpath/dpath.js';
 import { InterpolatedString } from '../interpolation/index.js';
 import type { ConfigTransformation } from '../transformations/config-transformations.js';
 
@@ -57,9 +57,14 @@ const buildDpathValidator: Builder<Validator> = (model, ctx) => {
       const keys = path.map((segment) => String(segment.eval({})));
       if (keys.length === 0) throw invalid('the DpathValidator field_path is empty', ctx);
       // As the CDK: a path that is not in the config skips the validation.
-      const values = keys.includes('*') ? dpathValues(config, keys) : [dpathGet(config, keys)];
-      if (!keys.includes('*') && !hasPath(config, keys)) return;
-      for (const value of values) check(strategy, value, `config.${keys.join('.')}`, ctx);
+      let found: unknown[];
+      if (keys.includes('*')) found = values(config, keys);
+      else {
+        const hit = getExact(config, keys);
+        if (!hit.found) return;
+        found = [hit.value];
+      }
+      for (const value of found) check(strategy, value, `config.${keys.join('.')}`, ctx);
     },
   };
 };
@@ -108,15 +113,6 @@ function check(strategy: ValidationStrategy, value: unknown, what: string, ctx: 
   } catch (error) {
     throw new RuntimeError('CONFIG_INVALID', `${what} is not valid: ${(error as Error).message}`, { path: ctx.path });
   }
-}
-
-function hasPath(config: Json, keys: string[]): boolean {
-  let node: unknown = config;
-  for (const key of keys) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return false;
-    node = (node as Json)[key];
-  }
-  return true;
 }
 
 function invalid(message: string, ctx: BuildContext): RuntimeError {

@@ -1,6 +1,7 @@
 import type { Json } from '../context.js';
 import type { Builder } from '../factory/build-context.js';
 import { parametersOf } from '../factory/build-context.js';
+import { get, values } from '../dpath/dpath.js';
 import { InterpolatedString } from '../interpolation/index.js';
 
 export interface RecordExtractor {
@@ -9,9 +10,9 @@ export interface RecordExtractor {
 }
 
 /**
- * DpathExtractor: walks `field_path` into the body. A `*` segment matches every key of an object
- * or every item of a list (then all matches are collected); a list at the end yields its items,
- * any other truthy value yields itself, and a missing path yields nothing.
+ * DpathExtractor: walks `field_path` into the body with python-dpath's rules. When a segment is
+ * `*`, every match is collected (dpath.values); a list at the end yields its items, any other
+ * truthy value yields itself, and a missing path yields nothing.
  */
 export class DpathExtractor implements RecordExtractor {
   constructor(
@@ -39,47 +40,14 @@ export class DpathExtractor implements RecordExtractor {
   }
 }
 
-function child(node: unknown, key: string): unknown {
-  if (Array.isArray(node)) {
-    if (!/^-?\d+$/.test(key)) return undefined;
-    const index = Number(key);
-    return node[index < 0 ? node.length + index : index];
-  }
-  if (typeof node === 'object' && node !== null && Object.hasOwn(node, key)) {
-    return (node as Json)[key];
-  }
-  return undefined;
-}
-
-/** dpath.get with default []. */
+/** dpath.get with default []: the extractor's view of a path without `*`. */
 export function dpathGet(body: unknown, path: string[]): unknown {
-  let node = body;
-  for (const key of path) {
-    node = child(node, key);
-    if (node === undefined) return [];
-  }
-  return node;
+  return get(body, path, []);
 }
 
-/** dpath.values: every value matching a path with `*` globs. */
+/** dpath.values: every value matching a path with globs. */
 export function dpathValues(body: unknown, path: string[]): unknown[] {
-  const out: unknown[] = [];
-  const walk = (node: unknown, depth: number): void => {
-    if (depth === path.length) {
-      out.push(node);
-      return;
-    }
-    const key = path[depth] as string;
-    if (key === '*') {
-      if (Array.isArray(node)) node.forEach((item) => walk(item, depth + 1));
-      else if (typeof node === 'object' && node !== null) for (const value of Object.values(node)) walk(value, depth + 1);
-      return;
-    }
-    const next = child(node, key);
-    if (next !== undefined) walk(next, depth + 1);
-  };
-  walk(body, 0);
-  return out;
+  return values(body, path);
 }
 
 /** Python truthiness for decoded JSON values. */

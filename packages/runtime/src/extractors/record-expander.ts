@@ -1,6 +1,6 @@
 import type { Json } from '../context.js';
 import { type Builder, parametersOf } from '../factory/build-context.js';
-import { values, type Segment } from '../transformations/dpath.js';
+import { values, type Segment } from '../dpath/dpath.js';
 import { Template } from '../transformations/templates.js';
 
 export type OnNoRecords = 'skip' | 'emit_parent';

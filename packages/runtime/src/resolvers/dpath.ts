@@ -3,6 +3,7 @@
  * `set` (change every existing element matching a glob path; returns how many) and `new`
  * (create the path, literally, building dictionaries on the way).
  */
+import { getExact } from '../dpath/dpath.js';
 import { isPlainObject } from '../manifest/path.js';
 
 type Container = Record<string, unknown> | unknown[];
@@ -11,24 +12,9 @@ function isContainer(value: unknown): value is Container {
   return Array.isArray(value) || isPlainObject(value);
 }
 
-function child(node: unknown, segment: string): { found: boolean; value?: unknown } {
-  if (Array.isArray(node)) {
-    const index = Number(segment);
-    if (!/^-?\d+$/.test(segment) || index >= node.length || index < -node.length) return { found: false };
-    return { found: true, value: node[index < 0 ? node.length + index : index] };
-  }
-  if (isPlainObject(node) && Object.hasOwn(node, segment)) return { found: true, value: node[segment] };
-  return { found: false };
-}
-
 export function dpathGet(root: unknown, path: readonly unknown[], fallback: unknown): unknown {
-  let node = root;
-  for (const raw of path) {
-    const next = child(node, String(raw));
-    if (!next.found) return fallback;
-    node = next.value;
-  }
-  return node;
+  const hit = getExact(root, path.map(String));
+  return hit.found ? hit.value : fallback;
 }
 
 /** fnmatch-style segment matching (`*`, `?`, `[...]`), as dpath does per segment. */

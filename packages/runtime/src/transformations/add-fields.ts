@@ -1,6 +1,6 @@
 import type { Json } from '../context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import { PathNotFound, setPath } from './dpath.js';
+import { PathNotFound, setPath } from '../dpath/dpath.js';
 import { Condition, Template, toRecordValue, type ValueType } from './templates.js';
 import type { RecordContext, RecordTransformation } from './transformation.js';
 

@@ -1,7 +1,7 @@
 import { type BuildContext, type Builder, type Model, parametersOf } from '../factory/build-context.js';
 import { pyStr } from '../interpolation/index.js';
 import { AddFields, type AddedField } from './add-fields.js';
-import type { Segment } from './dpath.js';
+import type { Segment } from '../dpath/dpath.js';
 import { DpathFlattenFields, FlattenFields, type KeyAffixes } from './flatten-fields.js';
 import { KeysReplace, KeysToLower, KeysToSnakeCase } from './keys.js';
 import { RemoveFields } from './remove-fields.js';

@@ -2,7 +2,7 @@ import type { Json } from '../context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import { type BuildContext, type Builder, type Model, parametersOf } from '../factory/build-context.js';
 import { evalTemplate, interpolateMapping } from '../interpolation/index.js';
-import { PathNotFound, remove, setPath } from './dpath.js';
+import { PathNotFound, remove, setPath } from '../dpath/dpath.js';
 import { Condition, Template, toRecordValue, type ValueType } from './templates.js';
 
 /**

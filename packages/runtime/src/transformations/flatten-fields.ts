@@ -1,5 +1,5 @@
 import type { Json } from '../context.js';
-import { get, remove, type Segment, values } from './dpath.js';
+import { get, remove, type Segment, values } from '../dpath/dpath.js';
 import type { Template } from './templates.js';
 import type { RecordContext, RecordTransformation } from './transformation.js';
 

@@ -1,5 +1,5 @@
 import type { Json } from '../context.js';
-import { remove, type Segment } from './dpath.js';
+import { remove, type Segment } from '../dpath/dpath.js';
 import type { Condition } from './templates.js';
 import type { RecordContext, RecordTransformation } from './transformation.js';
 
