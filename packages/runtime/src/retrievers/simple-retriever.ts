@@ -41,6 +41,14 @@ export class SimpleRetriever {
   }
 
   async *read(slice: StreamSlice): AsyncIterable<Json> {
+    for await (const page of this.readPages(slice)) yield* page;
+  }
+
+  /**
+   * The slice's records a page at a time: one hop through the async machinery per page rather
+   * than per record, and a page's records are emitted together or not at all.
+   */
+  async *readPages(slice: StreamSlice): AsyncIterable<Json[]> {
     const { requester, selector, paginator, decoder } = this.parts;
     let token: PageToken | undefined = paginator.initialToken();
     let pages = 0;
@@ -62,14 +70,11 @@ export class SimpleRetriever {
       if (result.ignored) return;
 
       const counter = { raw: 0 };
-      let lastPageSize = 0;
-      let lastRecord: Json | undefined;
       const context = { stream_slice: sliceView(slice), next_page_token: token, stream_name: this.parts.streamName };
-      for (const record of selector.select(result.bodies, context, counter)) {
-        lastPageSize += 1;
-        lastRecord = record;
-        yield record;
-      }
+      const records = [...selector.select(result.bodies, context, counter)];
+      const lastPageSize = records.length;
+      const lastRecord: Json | undefined = records[lastPageSize - 1];
+      if (lastPageSize > 0) yield records;
       if (this.parts.pageLimit !== undefined && pages >= this.parts.pageLimit) return;
       if (this.parts.shouldStop?.(slice, lastRecord)) return;
 

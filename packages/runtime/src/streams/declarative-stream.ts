@@ -11,6 +11,8 @@ export type StreamEvent = { record: Json; slice: StreamSlice; state?: undefined 
 /** What a stream needs of its retriever (SimpleRetriever or AsyncRetriever). */
 export interface Retriever {
   read(slice: StreamSlice): AsyncIterable<Json>;
+  /** The same records grouped by page, when the retriever reads pages (the fast path). */
+  readPages?(slice: StreamSlice): AsyncIterable<Json[]>;
   /** Tags requests for the Builder's view (PARENT_STREAM for a parent read). */
   setRequestKind?(kind: string): void;
 }
@@ -64,14 +66,16 @@ export class DeclarativeStream {
     const initial = this.parts.migrateState ? this.parts.migrateState(state) : state;
     cursor.setInitialState(initial);
     const partitions = router ? router.partitions() : single(EMPTY_SLICE);
-    const readSlice = (slice: StreamSlice) => {
+    const readSlice = (slice: StreamSlice): AsyncIterable<Json[]> => {
       this.run.observer?.onSlice?.(this.name, sliceView(slice));
-      return retriever.read(slice);
+      return retriever.readPages ? retriever.readPages(slice) : onePerPage(retriever.read(slice));
     };
     const slices = limitSlices(cursor.slices(partitions), this.parts.sliceLimit);
-    for await (const event of readConcurrently(slices, this.parts.concurrency, readSlice)) {
+    const { concurrency } = this.parts;
+    // Pages are queued, so a few per worker bound the memory.
+    for await (const event of readConcurrently(slices, concurrency, readSlice, Math.max(2, concurrency * 2))) {
       if (!event.done) {
-        if (cursor.observe(event.slice, event.item)) yield { record: event.item, slice: event.slice };
+        for (const record of event.item) if (cursor.observe(event.slice, record)) yield { record, slice: event.slice };
         continue;
       }
       const sliceState = cursor.closeSlice(event.slice);
@@ -103,6 +107,10 @@ async function* limitSlices(slices: AsyncIterable<StreamSlice>, limit: number | 
     count += 1;
     yield slice;
   }
+}
+
+async function* onePerPage(records: AsyncIterable<Json>): AsyncIterable<Json[]> {
+  for await (const record of records) yield [record];
 }
 
 async function* single(slice: StreamSlice): AsyncIterable<StreamSlice> {
