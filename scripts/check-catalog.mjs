@@ -82,7 +82,10 @@ function coerce(value, type, schema) {
   if (type === 'boolean') return typeof value === 'boolean' ? value : undefined;
   if (type === 'string') {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return schema.pattern && !safeTest(schema.pattern, text) ? undefined : text;
+    if (schema.pattern && !safeTest(schema.pattern, text)) return undefined;
+    // An example like 'YYYY-MM-DD' documents the format; it is not a value.
+    if ((schema.format === 'date-time' || schema.format === 'date') && !/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+    return text;
   }
   return value;
 }
