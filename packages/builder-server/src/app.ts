@@ -80,6 +80,21 @@ function route(handler: Handler) {
   };
 }
 
+/**
+ * The common start of the config-taking routes: the body, its config (whose secrets are masked
+ * from here on, so even a manifest error cannot echo them) and the loaded manifest.
+ */
+function configuredRequest(request: FastifyRequest, scope: { masker?: SecretMasker }, withContext: boolean) {
+  const body = bodyOf(request.body);
+  const config = requiredObject(body, 'config');
+  const masker = startMasker(config);
+  scope.masker = masker;
+  if (withContext) contextOf(body);
+  const loaded = loadRequestManifest(body);
+  addSpecSecrets(masker, loaded, config);
+  return { body, config, loaded, masker };
+}
+
 /** Secrets of the request's config, known before the manifest loads (by name) and after it (by spec). */
 function startMasker(config: Json | undefined): SecretMasker {
   return config ? maskerFor({}, config) : new SecretMasker();
@@ -177,36 +192,22 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   app.post(
     '/v1/manifest/check',
     route(async (request, _reply, scope) => {
-      const body = bodyOf(request.body);
-      const config = requiredObject(body, 'config');
-      scope.masker = startMasker(config);
-      contextOf(body);
-      const loaded = loadRequestManifest(body);
-      addSpecSecrets(scope.masker, loaded, config);
-      return check(loaded, config, scope.masker, runOptions);
+      const { config, loaded, masker } = configuredRequest(request, scope, true);
+      return check(loaded, config, masker, runOptions);
     }),
   );
   app.post(
     '/v1/manifest/discover',
     route(async (request, _reply, scope) => {
-      const body = bodyOf(request.body);
-      const config = requiredObject(body, 'config');
-      scope.masker = startMasker(config);
-      contextOf(body);
-      const loaded = loadRequestManifest(body);
-      addSpecSecrets(scope.masker, loaded, config);
-      return { catalog: await discover(loaded, config, scope.masker, runOptions) };
+      const { config, loaded, masker } = configuredRequest(request, scope, true);
+      return { catalog: await discover(loaded, config, masker, runOptions) };
     }),
   );
   app.post(
     '/v1/streams/list',
     route(async (request, _reply, scope) => {
-      const body = bodyOf(request.body);
-      const config = requiredObject(body, 'config');
-      scope.masker = startMasker(config);
-      const loaded = loadRequestManifest(body);
-      addSpecSecrets(scope.masker, loaded, config);
-      return listStreams(loaded, config, scope.masker, runOptions);
+      const { config, loaded, masker } = configuredRequest(request, scope, false);
+      return listStreams(loaded, config, masker, runOptions);
     }),
   );
 
