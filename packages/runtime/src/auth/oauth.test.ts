@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HttpExchange, RunContext } from '../context.js';
 import { parseDuration } from '../datetime/duration.js';
@@ -22,6 +20,7 @@ import {
   pythonIsoUtc,
 } from './oauth.js';
 import { addDuration } from './session-token.js';
+import { type Reply, type Seen, startServer } from './__tests__/token-server.js';
 
 describe('auth helpers', () => {
   it('form-encodes like requests (None dropped, lists repeated, quote_plus)', () => {
@@ -83,32 +82,6 @@ describe('auth helpers', () => {
 // OAuthAuthenticator against a real local token endpoint.
 // ---------------------------------------------------------------------------------------------
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-type Reply = { status?: number; json?: unknown; text?: string };
-
-async function startServer(handler: (req: Seen) => Reply) {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-      seen.push(entry);
-      const reply = handler(entry);
-      res.statusCode = reply.status ?? 200;
-      res.setHeader('content-type', 'application/json');
-      res.end(reply.text ?? JSON.stringify(reply.json ?? {}));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 const START = Date.UTC(2026, 0, 1);
 

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunContext } from '../context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
@@ -11,33 +9,8 @@ import { buildRequestOption } from '../requesters/request-option.js';
 import type { Authenticator } from './authenticator.js';
 import { authBuilders } from './builders.js';
 import type { LoginRequester } from './session-token.js';
+import { type Reply, type Seen, startServer } from './__tests__/token-server.js';
 
-interface Seen {
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-type Reply = { status?: number; json?: unknown };
-
-async function startServer(handler: (req: Seen) => Reply) {
-  const seen: Seen[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-      seen.push(entry);
-      const reply = handler(entry);
-      res.statusCode = reply.status ?? 200;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(reply.json ?? {}));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** A stand-in for the real HttpRequester builder: url_base + path, JSON body, no retries. */
 const fakeLoginRequester: Builder<LoginRequester> = (model, ctx) => ({
