@@ -71,12 +71,12 @@ describe('SessionTokenAuthenticator', () => {
     ...extra,
   });
 
-  it('logs in once and sends the token as a Bearer header', async () => {
+  it('sends the token as a Bearer header; without expiration_duration it logs in for every use, as the CDK does', async () => {
     h = harness();
     const auth = h.build(model());
     expect((await auth.options()).headers).toEqual({ Authorization: 'Bearer session-1' });
-    expect((await auth.options()).headers).toEqual({ Authorization: 'Bearer session-1' });
-    expect(server.seen).toHaveLength(1);
+    expect((await auth.options()).headers).toEqual({ Authorization: 'Bearer session-2' });
+    expect(server.seen).toHaveLength(2);
     expect(server.seen[0]!.body).toBe('{"u":"me"}');
     expect(h.run.masker.mask('session-1')).toBe('****');
   });

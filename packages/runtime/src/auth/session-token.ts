@@ -19,7 +19,7 @@ export interface LoginRequester {
   sendOnce(): Promise<HttpResponse | undefined>;
 }
 
-/** The session token: fetched on first use, fetched again after `expiration_duration` or a 401. */
+/** The session token: fetched on first use, again after `expiration_duration` (every use without one) or a 401. */
 export class SessionTokenProvider {
   private token: unknown;
   private expiresAt: number | undefined;
@@ -71,8 +71,8 @@ export class SessionTokenProvider {
       );
     }
     if (value !== undefined && value !== null) this.ctx.run.masker.add(pyStr(value));
-    if (this.expiration) this.expiresAt = addDuration(this.ctx.run.clock(), this.expiration);
-    else this.expiresAt = Infinity;
+    // Without expiration_duration the CDK never records an expiry, so it logs in again for every request.
+    this.expiresAt = this.expiration ? addDuration(this.ctx.run.clock(), this.expiration) : undefined;
     this.token = value;
   }
 
