@@ -12,6 +12,7 @@ export interface OutputStream {
  * returns a promise only when the stream asked us to wait.
  *
  * LOG and TRACE messages are masked by value; RECORD data is the user's data and is not touched.
+ * CONTROL messages carry the config the platform saves (a rotated refresh token must reach it as is).
  */
 export class MessageWriter {
   private buffer = '';
@@ -30,7 +31,7 @@ export class MessageWriter {
   write(message: AirbyteMessage): Promise<void> | undefined {
     if (message.type === 'RECORD') return this.writeLine(this.recordLine(message));
     let line = JSON.stringify(message);
-    if (this.masker && (message.type === 'LOG' || message.type === 'TRACE' || message.type === 'CONTROL')) {
+    if (this.masker && (message.type === 'LOG' || message.type === 'TRACE')) {
       line = this.masker.mask(line);
     }
     return this.writeLine(line);
