@@ -11,6 +11,7 @@ import { rateLimitBuilders } from '../rate-limiting/builders.js';
 import { requesterBuilders } from '../requesters/builders.js';
 import { buildDeclarativeStream } from '../streams/build-stream.js';
 import { buildDynamicSchemaLoader } from '../streams/schema-loaders/dynamic-schema-loader.js';
+import { buildStateDelegatingStream } from '../streams/state-delegating-stream.js';
 import { schemaLoaderBuilders } from '../streams/schema-loaders/schema-loader.js';
 import { transformationBuilders } from '../transformations/builders.js';
 import { configTransformationBuilders } from '../transformations/config-transformations.js';
@@ -38,6 +39,7 @@ export function createRegistry(): ReadonlyMap<string, Builder> {
       ...transformationBuilders,
       DpathExtractor: buildDpathExtractor,
       DeclarativeStream: buildDeclarativeStream,
+      StateDelegatingStream: buildStateDelegatingStream,
       DynamicSchemaLoader: buildDynamicSchemaLoader,
     }),
   );

@@ -5,6 +5,7 @@ import { InterpolatedString } from '../interpolation/index.js';
 import { createRegistry } from '../factory/registry.js';
 import type { LoadedManifest } from '../manifest/index.js';
 import { type ConfigRules, buildConfigRules } from '../config/normalization-rules.js';
+import { staticStreamModels } from '../streams/conditional-streams.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import type { ReadLimits } from '../streams/build-stream.js';
 import type { PreparableSchemaLoader } from '../streams/schema-loaders/dynamic-schema-loader.js';
@@ -45,12 +46,13 @@ export class DeclarativeSource {
   streams(): DeclarativeStream[] {
     if (this.built) return this.built;
     const root = this.buildRoot();
-    const streamModels = (this.manifest.streams as Model[] | undefined) ?? [];
-    const streamsCtx = root.at('streams');
-    const built = streamModels.map((model, index) => streamsCtx.at(index).component<DeclarativeStream>(model, 'DeclarativeStream'));
+    // ConditionalStreams entries are expanded (or dropped) for this config before anything is built.
+    const built = staticStreamModels(this.manifest, this.run.config).map(({ model, path }) =>
+      path.reduce<BuildContext>((ctx, field) => ctx.at(field), root).component<DeclarativeStream>(model, 'DeclarativeStream'),
+    );
     if (definesDynamicStreams(this.manifest)) {
       // Config and parametrized resolvers need no HTTP; HttpComponentsResolver needs resolve() first.
-      this.generated ??= resolveDynamicStreamsOffline(this.manifest, root, staticNames(this.manifest));
+      this.generated ??= resolveDynamicStreamsOffline(this.manifest, root, staticNames(this.manifest, this.run.config));
       const dynamicCtx = root.at('dynamic_streams');
       for (const stream of this.generated) {
         built.push(dynamicCtx.at(stream.index).at('stream_template').component<DeclarativeStream>(stream.model, 'DeclarativeStream'));
@@ -76,7 +78,7 @@ export class DeclarativeSource {
   /** The streams made from dynamic_streams (reading the API of an HttpComponentsResolver once). */
   async dynamicStreams(): Promise<GeneratedStream[]> {
     if (!definesDynamicStreams(this.manifest)) return [];
-    this.generated ??= await resolveDynamicStreamModels(this.manifest, this.buildRoot(), staticNames(this.manifest));
+    this.generated ??= await resolveDynamicStreamModels(this.manifest, this.buildRoot(), staticNames(this.manifest, this.run.config));
     return this.generated;
   }
 
@@ -201,7 +203,8 @@ function definesDynamicStreams(manifest: Model): boolean {
   return Array.isArray(manifest.dynamic_streams) && manifest.dynamic_streams.length > 0;
 }
 
-function staticNames(manifest: Model): string[] {
-  const models = (manifest.streams as Model[] | undefined) ?? [];
-  return models.map((model) => model.name).filter((name): name is string => typeof name === 'string');
+function staticNames(manifest: Model, config: Json): string[] {
+  return staticStreamModels(manifest, config)
+    .map(({ model }) => model.name)
+    .filter((name): name is string => typeof name === 'string');
 }
