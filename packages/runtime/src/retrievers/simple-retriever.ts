@@ -6,7 +6,9 @@ import type { PageInfo, PageToken, Paginator } from '../paginators/paginator.js'
 import { type StreamSlice, sliceView } from '../partitioning/stream-slice.js';
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { HttpRequester } from '../requesters/http-requester.js';
+import { fetchPage } from '../requesters/query-properties/page-fetch.js';
 import { mergeRequestOptions, type RequestOptions } from '../requesters/request-options.js';
+import type { PaginationTracker } from './pagination-reset.js';
 
 export interface RetrieverParts {
   requester: HttpRequester;
@@ -23,6 +25,8 @@ export interface RetrieverParts {
   streamName: string;
   /** Marks requests in the Builder's view (PARENT_STREAM when read for a child). */
   requestKind?: string;
+  /** pagination_reset: a tracker per slice read, deciding when and how pagination restarts. */
+  paginationTracker?: () => PaginationTracker;
 }
 
 /**
@@ -50,31 +54,47 @@ export class SimpleRetriever {
    */
   async *readPages(slice: StreamSlice): AsyncIterable<Json[]> {
     const { requester, selector, paginator, decoder } = this.parts;
+    const tracker = this.parts.paginationTracker?.();
+    // After a pagination reset the requests use a narrowed slice; records keep the slice read.
+    let requestSlice = slice;
     let token: PageToken | undefined = paginator.initialToken();
     let pages = 0;
     for (;;) {
       const extra = mergeRequestOptions([
         paginator.requestOptions(token),
-        token && this.parts.ignoreSlicerOptionsOnPagination ? undefined : this.parts.sliceOptions(slice),
+        token && this.parts.ignoreSlicerOptionsOnPagination ? undefined : this.parts.sliceOptions(requestSlice),
       ]);
-      const result = await requester.send({
-        slice,
-        nextPageToken: token,
-        extra,
-        pathOverride: paginator.path(token),
-        decoder,
-        kind: this.parts.requestKind,
-      });
+      const context = { stream_slice: sliceView(slice), next_page_token: token, stream_name: this.parts.streamName };
+      // One request, or one per property chunk with the records merged (QueryProperties).
+      const fetched = await fetchPage(
+        requester.def.queryProperties,
+        this.parts.streamName,
+        requestSlice,
+        (sendSlice) =>
+          requester.send({ slice: sendSlice, nextPageToken: token, extra, pathOverride: paginator.path(token), decoder, kind: this.parts.requestKind }),
+        (sent, counter) => [...selector.select(sent.bodies, context, counter)],
+      );
+      const { result, records } = fetched;
       pages += 1;
       this.run.observer?.onPage?.(this.parts.streamName);
-      if (result.ignored) return;
-
-      const counter = { raw: 0 };
-      const context = { stream_slice: sliceView(slice), next_page_token: token, stream_name: this.parts.streamName };
-      const records = [...selector.select(result.bodies, context, counter)];
+      if (result.ignored) {
+        // Chunks answered before an ignored last one still give their records, as in the CDK.
+        if (records.length > 0) yield records;
+        return;
+      }
       const lastPageSize = records.length;
       const lastRecord: Json | undefined = records[lastPageSize - 1];
+      if (tracker) for (const record of records) tracker.observe(record);
       if (lastPageSize > 0) yield records;
+      if (tracker?.hasReachedLimit()) {
+        const previous = requestSlice;
+        requestSlice = tracker.reduceSlice(previous, slice);
+        token = paginator.initialToken();
+        this.run.logger.info(
+          `Pagination reset for stream '${this.parts.streamName}': the slice goes from ${JSON.stringify(sliceView(previous))} to ${JSON.stringify(sliceView(requestSlice))}`,
+        );
+        continue;
+      }
       if (this.parts.pageLimit !== undefined && pages >= this.parts.pageLimit) return;
       if (this.parts.shouldStop?.(slice, lastRecord)) return;
 
@@ -83,7 +103,7 @@ export class SimpleRetriever {
         body: result.bodies[0] ?? {},
         headers: headersWithLinks(result.response),
         lastPageSize,
-        rawPageSize: counter.raw,
+        rawPageSize: fetched.rawCount,
         lastRecord,
         lastTokenValue: token?.next_page_token,
       };

@@ -13,6 +13,7 @@ import { createRouter } from '../partitioning/builders.js';
 import { mergeRequestOptions } from '../requesters/request-options.js';
 import type { HttpRequester } from '../requesters/http-requester.js';
 import { buildAsyncRetriever } from '../retrievers/async/build.js';
+import { buildPaginationReset } from '../retrievers/pagination-reset.js';
 import { SimpleRetriever } from '../retrievers/simple-retriever.js';
 import type { RecordTransformation } from '../transformations/transformation.js';
 import { DeclarativeStream, type Retriever } from './declarative-stream.js';
@@ -74,6 +75,12 @@ export const buildDeclarativeStream: Builder<DeclarativeStream> = (model, ctx) =
         shouldStop: cursor.shouldStopPaginating ? (slice, last) => cursor.shouldStopPaginating?.(slice, last) ?? false : undefined,
         streamName: name,
         pageLimit: (ctx.shared.limits as ReadLimits | undefined)?.pages,
+        paginationTracker: buildPaginationReset(retrieverModel, rctx, {
+          name,
+          cursor,
+          incrementalModel: model.incremental_sync as Model | undefined,
+          incrementalCtx: ctx.at('incremental_sync'),
+        }),
       },
       ctx.run,
     );
