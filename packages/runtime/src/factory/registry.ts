@@ -6,6 +6,7 @@ import { buildDpathExtractor } from '../extractors/dpath-extractor.js';
 import { recordExpanderBuilders } from '../extractors/record-expander.js';
 import { recordFilterBuilders } from '../extractors/record-filter.js';
 import { partitionBuilders } from '../partitioning/builders.js';
+import { buildUnionPartitionRouter } from '../partitioning/union.js';
 import { paginatorBuilders } from '../paginators/builders.js';
 import { rateLimitBuilders } from '../rate-limiting/builders.js';
 import { requesterBuilders } from '../requesters/builders.js';
@@ -40,6 +41,7 @@ export function createRegistry(): ReadonlyMap<string, Builder> {
       DpathExtractor: buildDpathExtractor,
       DeclarativeStream: buildDeclarativeStream,
       StateDelegatingStream: buildStateDelegatingStream,
+      UnionPartitionRouter: buildUnionPartitionRouter,
       DynamicSchemaLoader: buildDynamicSchemaLoader,
     }),
   );
