@@ -10,6 +10,6 @@ ARG CONNECTOR_NAME
 ARG CONNECTOR_VERSION
 LABEL io.airbyte.name="${CONNECTOR_NAME}" \
       io.airbyte.version="${CONNECTOR_VERSION}"
-ENV AIRBYTE_ENTRYPOINT="node /app/source-declarative-manifest.mjs"
+ENV AIRBYTE_ENTRYPOINT="node --snapshot-blob /app/source-declarative-manifest.blob"
 
 COPY integration_code/ /airbyte/integration_code/

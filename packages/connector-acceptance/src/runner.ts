@@ -3,8 +3,9 @@
  *
  * - docker: the connector's image through testcontainers (`GenericContainer`, network mode host,
  *   so the container reaches the mock API on 127.0.0.1); input files are copied into /data.
- * - local: the bundled CLI (docker/build/source-declarative-manifest.mjs) with node, reading the
- *   manifest through $MANIFEST_PATH exactly as the image does. For quick iterations on a
+ * - local: the bundled CLI started from its startup snapshot
+ *   (`node --snapshot-blob docker/build/source-declarative-manifest.blob`), reading the manifest
+ *   through $MANIFEST_PATH exactly as the image does. For quick iterations on a
  *   connector without Docker: MANIFOLD_ACCEPTANCE_RUNNER=local.
  */
 import { spawn } from 'node:child_process';
@@ -88,7 +89,7 @@ export function dockerRunner(image: string): ConnectorRunner {
   };
 }
 
-export function localRunner(bundle: string, manifestPath: string): ConnectorRunner {
+export function localRunner(snapshotBlob: string, manifestPath: string): ConnectorRunner {
   return {
     kind: 'local',
     async run(args, files = {}) {
@@ -98,7 +99,7 @@ export function localRunner(bundle: string, manifestPath: string): ConnectorRunn
         for (const [name, value] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(value));
         const local = args.map((a) => (a.startsWith('/data/') ? join(dir, a.slice('/data/'.length)) : a));
         return await new Promise<RunResult>((resolve, reject) => {
-          const child = spawn(process.execPath, [bundle, ...local], { env: { ...process.env, MANIFEST_PATH: manifestPath }, stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(process.execPath, ['--snapshot-blob', snapshotBlob, ...local], { env: { ...process.env, MANIFEST_PATH: manifestPath }, stdio: ['ignore', 'pipe', 'pipe'] });
           let stdout = '';
           let stderr = '';
           child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

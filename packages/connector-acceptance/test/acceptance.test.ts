@@ -25,7 +25,7 @@ interface BuildImageModule {
   dockerUnavailableReason(): string | undefined;
 }
 interface BundleModule {
-  bundle(): Promise<{ outfile: string }>;
+  bundle(): Promise<{ outfile: string; snapshotBlob: string }>;
 }
 const buildImage = (await import(pathToFileURL(join(ROOT, 'scripts/build-image.mjs')).href)) as BuildImageModule;
 
@@ -81,11 +81,11 @@ function declaredStreamNames(manifest: Record<string, unknown>): string[] {
 }
 
 describe.skipIf('skip' in mode)('connector acceptance', () => {
-  let bundlePath = '';
+  let snapshotBlob = '';
   beforeAll(async () => {
     if ('kind' in mode && mode.kind === 'local') {
       const { bundle } = (await import(pathToFileURL(join(ROOT, 'docker/bundle.mjs')).href)) as BundleModule;
-      bundlePath = (await bundle()).outfile;
+      snapshotBlob = (await bundle()).snapshotBlob;
     }
   });
 
@@ -98,8 +98,8 @@ describe.skipIf('skip' in mode)('connector acceptance', () => {
     const cfg = inspect[0]!.Config;
     expect(cfg.Labels['io.airbyte.name']).toBe('manifold/source-declarative-manifest');
     expect(cfg.Labels['io.airbyte.version']).toBe(base.split(':')[1]);
-    expect(cfg.Env).toContain('AIRBYTE_ENTRYPOINT=node /app/source-declarative-manifest.mjs');
-    expect(cfg.Entrypoint).toEqual(['node', '/app/source-declarative-manifest.mjs']);
+    expect(cfg.Env).toContain('AIRBYTE_ENTRYPOINT=node --snapshot-blob /app/source-declarative-manifest.blob');
+    expect(cfg.Entrypoint).toEqual(['node', '--snapshot-blob', '/app/source-declarative-manifest.blob']);
     expect(cfg.User).toBe('1000:1000');
     const r = await dockerRunner(base).run(['spec']);
     expect(r.code).not.toBe(0);
@@ -123,7 +123,7 @@ describe.skipIf('skip' in mode)('connector acceptance', () => {
           await buildImage.buildConnector(c.dir, { log: () => undefined });
           runner = dockerRunner(c.image);
         } else {
-          runner = localRunner(bundlePath, join(c.dir, 'manifest.yaml'));
+          runner = localRunner(snapshotBlob, join(c.dir, 'manifest.yaml'));
         }
       });
       afterAll(async () => {
