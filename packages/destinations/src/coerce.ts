@@ -1,0 +1,77 @@
+import type { ColumnType } from './columns.js';
+
+/** One entry of `_airbyte_meta.changes`, as Airbyte destinations record a value they could not keep. */
+export interface MetaChange {
+  field: string;
+  change: 'NULLED';
+  reason: 'DESTINATION_TYPECAST_ERROR';
+}
+
+/** A value ready for its column: null, or the JS value the column type takes. */
+export type ColumnValue = string | number | boolean | bigint | null;
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const BIGINT_MIN = -(2n ** 63n);
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/**
+ * Converts a record value for a column of the given type. `undefined` means "cannot be cast":
+ * the caller stores NULL and records a change. Numeric strings are accepted for numeric columns
+ * (as a SQL cast would), while JSON columns take any value.
+ */
+export function coerceValue(value: unknown, type: ColumnType): ColumnValue | undefined {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'string':
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      return JSON.stringify(value);
+    case 'integer':
+      return toBigInt(value);
+    case 'number':
+      if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+      return undefined;
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true') return true;
+      if (value === 'false') return false;
+      return undefined;
+    case 'json':
+      return JSON.stringify(value);
+  }
+}
+
+function toBigInt(value: unknown): bigint | undefined {
+  let result: bigint;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return undefined;
+    result = BigInt(value);
+  } else if (typeof value === 'string' && INTEGER_TEXT.test(value.trim())) {
+    result = BigInt(value.trim());
+  } else {
+    return undefined;
+  }
+  return result >= BIGINT_MIN && result <= BIGINT_MAX ? result : undefined;
+}
+
+export interface CoercedRow {
+  values: ColumnValue[];
+  changes: MetaChange[];
+}
+
+/** Converts a record to the values of the given columns, in order, noting every value nulled. */
+export function coerceRecord(data: Record<string, unknown>, columns: ReadonlyArray<{ name: string; type: ColumnType }>): CoercedRow {
+  const values: ColumnValue[] = [];
+  const changes: MetaChange[] = [];
+  for (const column of columns) {
+    const coerced = coerceValue(data[column.name], column.type);
+    if (coerced === undefined) {
+      changes.push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+      values.push(null);
+    } else {
+      values.push(coerced);
+    }
+  }
+  return { values, changes };
+}

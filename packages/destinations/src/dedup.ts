@@ -1,0 +1,33 @@
+/**
+ * Keeps, among records of one batch, the one record per primary key that a dedup table must
+ * end with: the greatest cursor, and on a tie (or without a cursor) the later record.
+ */
+export function valueAtPath(data: Record<string, unknown>, path: string[]): unknown {
+  let current: unknown = data;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export function primaryKeyOf(data: Record<string, unknown>, primaryKey: string[][]): string {
+  return JSON.stringify(primaryKey.map((path) => valueAtPath(data, path) ?? null));
+}
+
+/** -1, 0 or 1; a missing cursor sorts below any present one. */
+export function compareCursors(left: unknown, right: unknown): number {
+  const leftMissing = left === null || left === undefined;
+  const rightMissing = right === null || right === undefined;
+  if (leftMissing || rightMissing) return leftMissing === rightMissing ? 0 : leftMissing ? -1 : 1;
+  if (typeof left === 'number' && typeof right === 'number') return Math.sign(left - right);
+  const leftText = typeof left === 'string' ? left : JSON.stringify(left);
+  const rightText = typeof right === 'string' ? right : JSON.stringify(right);
+  return leftText < rightText ? -1 : leftText > rightText ? 1 : 0;
+}
+
+/** True when `incoming` (written later) should replace `existing` for the same key. */
+export function supersedes(incoming: Record<string, unknown>, existing: Record<string, unknown>, cursorField: string[]): boolean {
+  if (cursorField.length === 0) return true;
+  return compareCursors(valueAtPath(incoming, cursorField), valueAtPath(existing, cursorField)) >= 0;
+}
