@@ -10,6 +10,8 @@ import { interpolateMapping, interpolateNested } from '../interpolation/index.js
 import type { ApiBudget } from '../rate-limiting/api-budget.js';
 import { EMPTY_SLICE, type StreamSlice, requestContext } from '../partitioning/stream-slice.js';
 import type { HttpRequest, HttpResponse } from './http-client.js';
+import { BODY_METHODS, pythonFormEncode, pythonJsonDumps } from './body-encoding.js';
+import type { QueryProperties } from './query-properties/query-properties.js';
 import { type RequestOptions, mergeRequestOptions } from './request-options.js';
 
 export interface RequesterDefinition {
@@ -29,6 +31,10 @@ export interface RequesterDefinition {
   requestBodyData: Json | string | undefined;
   /** Seconds; the CDK's default HTTP timeout. */
   timeoutSeconds: number;
+  /** The retriever requests each page once per chunk of these properties. */
+  queryProperties?: QueryProperties | undefined;
+  /** The request parameter that carries the chunk, comma-joined (a QueryProperties in request_parameters). */
+  queryPropertiesKey?: string | undefined;
 }
 
 export interface SendArgs {
@@ -77,6 +83,7 @@ export class HttpRequester {
       bodyJson: evalBodyJson(def.requestBodyJson, def.parameters, config, extraContext),
       bodyData: evalBodyData(def.requestBodyData, def.parameters, config, extraContext),
     };
+    if (def.queryPropertiesKey) own.params = { ...own.params, [def.queryPropertiesKey]: queryPropertiesOf(args.slice).join(',') };
     const auth = await (def.authenticator ?? noAuth).options();
     const options = mergeRequestOptions([own, auth, args.extra]);
 
@@ -91,17 +98,16 @@ export class HttpRequester {
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.headers)) headers[key] = pyString(value);
     let body: string | undefined;
-    if (options.bodyJson !== undefined && def.method !== 'GET') {
-      body = JSON.stringify(options.bodyJson);
-      headers['Content-Type'] ??= 'application/json';
-    } else if (options.bodyData !== undefined && def.method !== 'GET') {
+    // Bytes as `requests` makes them (json.dumps, urlencode); GET carries a body too, as in the CDK.
+    if (options.bodyJson !== undefined && BODY_METHODS.has(def.method)) {
+      body = pythonJsonDumps(options.bodyJson);
+      setContentType(headers, 'application/json');
+    } else if (options.bodyData !== undefined && BODY_METHODS.has(def.method)) {
       if (typeof options.bodyData === 'string') {
         body = options.bodyData;
       } else {
-        const form = new URLSearchParams();
-        for (const [key, value] of Object.entries(options.bodyData)) form.append(key, pyString(value));
-        body = form.toString();
-        headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+        body = pythonFormEncode(options.bodyData, pyString);
+        setContentType(headers, 'application/x-www-form-urlencoded');
       }
     }
     return { method: def.method, url: url.toString(), headers, body, timeoutMs: def.timeoutSeconds * 1000 };
@@ -235,6 +241,23 @@ export class HttpRequester {
     (error as RuntimeError & { internalMessage?: string }).internalMessage = internal;
     return error;
   }
+}
+
+/** As `requests`: the body's content type unless the request already names one (in any case). */
+function setContentType(headers: Record<string, string>, type: string): void {
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = type;
+}
+
+/** The property chunk the retriever put on the slice; its absence is a wiring error, as in the CDK. */
+function queryPropertiesOf(slice: StreamSlice): string[] {
+  const chunk = slice.extraFields.query_properties;
+  if (chunk === undefined || chunk === null) {
+    throw new RuntimeError('INTERNAL', 'QueryProperties is defined but the stream slice carries no query_properties');
+  }
+  if (!Array.isArray(chunk)) {
+    throw new RuntimeError('INTERNAL', 'QueryProperties is defined but stream_slice.extra_fields.query_properties is not a list');
+  }
+  return chunk.map((property) => (typeof property === 'string' ? property : pyString(property)));
 }
 
 function timeoutSignal(timeoutMs: number | undefined, outer: AbortSignal | undefined): AbortSignal | undefined {
