@@ -60,6 +60,7 @@ export async function runSync(inputs: SyncInputs, options: SyncOptions = {}): Pr
   let writer: DestinationWriter | undefined;
 
   try {
+    tracker.phase('discovering');
     writeLog('INFO', `sync ${syncId} of connection '${connection.name}' started`);
     const discovered = await source.discover(signal);
     const plan = planSync(connection.streams, discovered);
