@@ -72,9 +72,24 @@ function fixtures(dir: string, url: string, extra: Record<string, unknown> = {})
   writeFileSync(join(dir, 'catalog.json'), JSON.stringify(configuredCatalog(['items'])));
 }
 
-function readArgs(manifest: string, configFile = 'config.json') {
+/**
+ * How the CLI is started. `image`: as the base image does, the bundle from its startup snapshot
+ * (`node --snapshot-blob <blob> read …`); `dist`: the npm bin from packages/cli/dist.
+ */
+interface CliForm {
+  kind: 'image' | 'dist';
+  blob: string;
+}
+
+function cli(form: CliForm): { script: string; options: RunOptions } {
+  if (form.kind === 'dist') return { script: CLI, options: {} };
+  // The probe is an --import hook, which a snapshot start does not run: GNU time or nothing.
+  return { script: 'read', options: { nodeFlags: ['--snapshot-blob', form.blob], measure: defaultMeasure() === 'time' ? 'time' : 'none' } };
+}
+
+function readArgs(manifest: string, configFile = 'config.json', form?: CliForm) {
   return ({ dir }: { dir: string }) => [
-    'read',
+    ...(form?.kind === 'image' ? [] : ['read']),
     '--manifest-path',
     join(MANIFESTS, manifest),
     '--config',
@@ -84,15 +99,19 @@ function readArgs(manifest: string, configFile = 'config.json') {
   ];
 }
 
-function ours(manifest: string, records: number, inputRecords = records, warmup = false): Variant {
-  return { name: `manifold (${manifest})`, script: CLI, args: readArgs(manifest), expectRecords: records, inputRecords, warmup };
+function ours(form: CliForm, manifest: string, records: number, inputRecords = records, warmup = false): Variant {
+  const { script, options } = cli(form);
+  const name = form.kind === 'image' ? `manifold (${manifest})` : `manifold (${manifest}, CLI from dist)`;
+  return { name, script, options, args: readArgs(manifest, 'config.json', form), expectRecords: records, inputRecords, warmup };
 }
 
 function baseline(records: number, warmup = false): Variant {
   return { name: 'baseline', script: BASELINE, args: ({ url }) => [url, 'items'], expectRecords: records, inputRecords: records, warmup };
 }
 
-function scenarios(): Scenario[] {
+function scenarios(blob: string): Scenario[] {
+  const image: CliForm = { kind: 'image', blob };
+  const dist: CliForm = { kind: 'dist', blob };
   const flat = 200_000;
   const wide = 50_000;
   const million = 1_000_000;
@@ -102,25 +121,25 @@ function scenarios(): Scenario[] {
       name: 'flat',
       description: `${flat.toLocaleString('en')} small flat records, 1,000 a page, no latency`,
       dataset: { records: flat, pageSize: 1000, kind: 'flat' },
-      variants: [ours('items.yaml', flat, flat, true), baseline(flat, true)],
+      variants: [ours(image, 'items.yaml', flat, flat, true), baseline(flat, true), ours(dist, 'items.yaml', flat, flat, true)],
     },
     {
       name: 'transforms',
       description: `the same ${flat.toLocaleString('en')} records with AddFields ×2, RemoveFields and a RecordFilter (drops 10%)`,
       dataset: { records: flat, pageSize: 1000, kind: 'flat' },
-      variants: [ours('items-transforms.yaml', flat * 0.9, flat, true)],
+      variants: [ours(image, 'items-transforms.yaml', flat * 0.9, flat, true)],
     },
     {
       name: 'wide',
       description: `${wide.toLocaleString('en')} wide nested records (~1.6 KB each), 200 a page, no latency`,
       dataset: { records: wide, pageSize: 200, kind: 'wide' },
-      variants: [ours('items.yaml', wide, wide, true), baseline(wide, true)],
+      variants: [ours(image, 'items.yaml', wide, wide, true), baseline(wide, true)],
     },
     {
       name: 'million',
       description: `${million.toLocaleString('en')} small flat records, 1,000 a page, no latency`,
       dataset: { records: million, pageSize: 1000, kind: 'flat' },
-      variants: [ours('items.yaml', million), baseline(million)],
+      variants: [ours(image, 'items.yaml', million), baseline(million)],
     },
     {
       name: 'concurrency',
@@ -128,11 +147,11 @@ function scenarios(): Scenario[] {
       dataset: { records: perPartition, pageSize: 100, kind: 'flat', latencyMs: 50 },
       variants: [1, 10].map((level) => ({
         name: `concurrency_level ${level}`,
-        script: CLI,
-        args: readArgs('partitions.yaml', `config-c${level}.json`),
+        script: cli(image).script,
+        args: readArgs('partitions.yaml', `config-c${level}.json`, image),
         expectRecords: perPartition * 10,
         inputRecords: perPartition * 10,
-        options: { collect: true },
+        options: { ...cli(image).options, collect: true },
       })),
     },
   ];
@@ -223,13 +242,19 @@ export interface StartupFigures {
  * The base image's entrypoint: the bundled CLI started from its V8 startup snapshot. Bundled and
  * snapshotted here with this machine's node (docker/bundle.mjs), as the image build does with its own.
  */
-async function snapshotBlob(log: (s: string) => void): Promise<string> {
+let blobPath: Promise<string> | undefined;
+function snapshotBlob(log: (s: string) => void): Promise<string> {
+  blobPath ??= makeSnapshotBlob(log);
+  return blobPath;
+}
+
+async function makeSnapshotBlob(log: (s: string) => void): Promise<string> {
   const { bundle } = (await import(pathToFileURL(join(REPO, 'docker', 'bundle.mjs')).href)) as { bundle(): Promise<{ snapshotBlob: string }> };
   log('startup: bundling the CLI and building its startup snapshot (docker/bundle.mjs)');
   return (await bundle()).snapshotBlob;
 }
 
-async function runStartup(runs: number, log: (s: string) => void): Promise<StartupFigures[]> {
+async function runStartup(blob: string, runs: number, log: (s: string) => void): Promise<StartupFigures[]> {
   const server = await startBenchServer({ records: 10, pageSize: 10, kind: 'flat' });
   const dir = mkdtempSync(join(tmpdir(), 'manifold-bench-startup-'));
   const empty = join(dir, 'empty.js');
@@ -237,7 +262,6 @@ async function runStartup(runs: number, log: (s: string) => void): Promise<Start
   try {
     fixtures(dir, server.url);
     const manifest = join(MANIFESTS, 'items.yaml');
-    const blob = await snapshotBlob(log);
     const snapshot = ['--snapshot-blob', blob];
     const specOk = (r: RunResult) => r.stdoutTail.includes('"type":"SPEC"');
     const checkOk = (r: RunResult) => r.stdoutTail.includes('"status":"SUCCEEDED"');
@@ -321,6 +345,11 @@ function targets(figures: VariantFigures[], startup: StartupFigures[], inproc: I
   if (flatOurs && flatBase) {
     const ratio = flatOurs.recPerSec / flatBase.recPerSec;
     out.push({ target: 'flat records: rec/s vs baseline (headline)', figure: `${fmt(ratio, 2)}×`, limit: '≥ 0.80×', holds: ratio >= 0.8 });
+    const dist = find('flat', 'manifold (items.yaml, CLI from dist)');
+    if (dist) {
+      const distRatio = dist.recPerSec / flatBase.recPerSec;
+      out.push({ target: 'flat records: rec/s vs baseline, CLI from dist (no snapshot)', figure: `${fmt(distRatio, 2)}×`, limit: '(for comparison)', holds: null });
+    }
     if (flatOurs.recPerCpuSec !== null && flatBase.recPerCpuSec !== null) {
       const cpuRatio = flatOurs.recPerCpuSec / flatBase.recPerCpuSec;
       out.push({ target: 'flat records: rec per CPU-second vs baseline', figure: `${fmt(cpuRatio, 2)}×`, limit: '≥ 0.80×', holds: cpuRatio >= 0.8 });
@@ -490,7 +519,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const loadAtStart = loadavg()[0] ?? 0;
 
-  const all = scenarios();
+  const all = scenarios(await snapshotBlob(log));
   const figures: VariantFigures[] = [];
   for (const scenario of all) {
     if (!wanted(scenario.name)) continue;
@@ -500,7 +529,7 @@ async function main(): Promise<void> {
   let startup: StartupFigures[] = [];
   if (wanted('startup')) {
     log('startup: spec and check, cold, whole process');
-    startup = await runStartup(runs, log);
+    startup = await runStartup(await snapshotBlob(log), runs, log);
   }
   let inproc: InprocFigures[] = [];
   if (wanted('inproc')) {
@@ -512,7 +541,7 @@ async function main(): Promise<void> {
     log('templates: µs per evaluation');
     templates = (await benchTemplates(runs)).map((t) => ({ ...t, source: t.template === 'simple' ? SIMPLE_TEMPLATE : COMPLEX_TEMPLATE }));
   }
-  const flatOurs = figures.find((f) => f.scenario === 'flat' && f.variant.startsWith('manifold'));
+  const flatOurs = figures.find((f) => f.scenario === 'flat' && f.variant === 'manifold (items.yaml)');
   const flatBase = figures.find((f) => f.scenario === 'flat' && f.variant === 'baseline');
   const result: BenchResult = {
     date: new Date().toISOString(),
