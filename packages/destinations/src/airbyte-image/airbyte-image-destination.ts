@@ -23,11 +23,15 @@ type DestinationProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 const MOUNT_POINT = '/tmp/cfg';
 const KEPT_OUTPUT_LINES = 20;
 
-/** Every string in the destination's config is treated as possibly secret: we have no spec to tell. */
-function configStrings(value: unknown): string[] {
-  if (typeof value === 'string') return value.length >= 3 ? [value] : [];
-  if (Array.isArray(value)) return value.flatMap(configStrings);
-  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(configStrings);
+/** Config keys whose values are treated as secret; without the image's spec, names are all we have. */
+const SECRET_KEY = /pass|secret|token|key|credential|private|auth/i;
+
+function configSecrets(value: unknown, underSecretKey = false): string[] {
+  if (typeof value === 'string') return underSecretKey && value !== '' ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((item) => configSecrets(item, underSecretKey));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => configSecrets(item, underSecretKey || SECRET_KEY.test(key)));
+  }
   return [];
 }
 
@@ -57,7 +61,7 @@ interface RunningImage {
 class ImageLauncher {
   constructor(private readonly config: AirbyteImageConfig) {}
 
-  readonly secrets = (): string[] => configStrings(this.config.config);
+  readonly secrets = (): string[] => configSecrets(this.config.config);
 
   start(verb: 'check' | 'write', catalog: Record<string, unknown> | undefined, onMessage: (message: Record<string, unknown>) => void): RunningImage {
     const configDirectory = mkdtempSync(join(tmpdir(), 'manifold-destination-'));
