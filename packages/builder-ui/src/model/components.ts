@@ -17,6 +17,7 @@ export type FieldKind =
   | 'ints'
   | 'map' // string → string
   | 'json' // any JSON value
+  | 'datetime' // an interpolated datetime string (a MinMaxDatetime mapping falls back to JSON)
   | 'component' // a nested component (one of `types`)
   | 'components'; // a list of components (each one of `types`)
 
@@ -31,6 +32,22 @@ export interface FieldDesc {
   placeholder?: string;
   /** Shown in an "Advanced" fold. */
   advanced?: boolean;
+  /** A problem with a string value, shown beside the field (the value is still kept). */
+  validate?: (value: string) => string | undefined;
+}
+
+/** ISO 8601 durations as the runtime accepts them (P1D, PT1H, P1Y2M, P1W, PT0.5S); templates are checked at read time. */
+export function checkDuration(value: string): string | undefined {
+  if (value.includes('{{')) return undefined;
+  return /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(value.trim())
+    ? undefined
+    : `“${value}” is not an ISO 8601 duration: write it like P1D (a day), PT1H (an hour), P1M (a month)`;
+}
+
+/** A strftime-style format needs at least one % directive (or is a template). */
+export function checkDatetimeFormat(value: string): string | undefined {
+  if (value.includes('{{') || value.includes('%')) return undefined;
+  return `“${value}” has no % directive: write a format like %Y-%m-%dT%H:%M:%SZ, %Y-%m-%d or %s`;
 }
 
 export interface ComponentDesc {
@@ -233,15 +250,15 @@ export const COMPONENTS: Record<string, ComponentDesc> = {
     label: 'Datetime cursor',
     fields: [
       { key: 'cursor_field', label: 'Cursor field', kind: 'tpl', required: true },
-      { key: 'datetime_format', label: 'API datetime format', kind: 'text', required: true, help: 'e.g. %Y-%m-%dT%H:%M:%SZ, %s (epoch seconds)' },
+      { key: 'datetime_format', label: 'API datetime format', kind: 'text', required: true, help: 'e.g. %Y-%m-%dT%H:%M:%SZ, %s (epoch seconds)', validate: checkDatetimeFormat },
       { key: 'cursor_datetime_formats', label: 'Cursor datetime formats (records)', kind: 'strings' },
-      { key: 'start_datetime', label: 'Start datetime', kind: 'json', required: true, help: 'A template like "{{ config[\'start_date\'] }}" or a MinMaxDatetime mapping' },
-      { key: 'end_datetime', label: 'End datetime', kind: 'json' },
+      { key: 'start_datetime', label: 'Start datetime', kind: 'datetime', required: true, placeholder: "{{ config['start_date'] }}", help: 'Usually a user input; written in the API datetime format' },
+      { key: 'end_datetime', label: 'End datetime', kind: 'datetime', placeholder: '{{ now_utc().strftime(\'%Y-%m-%dT%H:%M:%SZ\') }}', help: 'Empty = now' },
       { key: 'start_time_option', label: 'Inject start time into', kind: 'component', types: ['RequestOption'] },
       { key: 'end_time_option', label: 'Inject end time into', kind: 'component', types: ['RequestOption'] },
-      { key: 'step', label: 'Step (ISO 8601 duration, e.g. P30D)', kind: 'text' },
-      { key: 'cursor_granularity', label: 'Cursor granularity (e.g. PT1S)', kind: 'text' },
-      { key: 'lookback_window', label: 'Lookback window', kind: 'tpl', advanced: true },
+      { key: 'step', label: 'Step (ISO 8601 duration, e.g. P30D)', kind: 'text', help: 'Splits the time range into slices of this length; needs a cursor granularity', validate: checkDuration },
+      { key: 'cursor_granularity', label: 'Cursor granularity (e.g. PT1S)', kind: 'text', help: 'The smallest time step of the cursor; a slice ends this much before the next one starts', validate: checkDuration },
+      { key: 'lookback_window', label: 'Lookback window', kind: 'tpl', advanced: true, validate: checkDuration },
       { key: 'is_data_feed', label: 'Data feed (newest first, stop at last seen)', kind: 'bool', advanced: true },
       { key: 'is_client_side_incremental', label: 'Filter records client-side', kind: 'bool', advanced: true },
       { key: 'partition_field_start', label: 'Slice start field name', kind: 'text', advanced: true },
@@ -249,7 +266,7 @@ export const COMPONENTS: Record<string, ComponentDesc> = {
     ],
     init: () => ({
       type: 'DatetimeBasedCursor', cursor_field: 'updated_at', datetime_format: '%Y-%m-%dT%H:%M:%SZ',
-      start_datetime: { type: 'MinMaxDatetime', datetime: "{{ config['start_date'] }}", datetime_format: '%Y-%m-%dT%H:%M:%SZ' },
+      start_datetime: "{{ config['start_date'] }}",
       start_time_option: { type: 'RequestOption', inject_into: 'request_parameter', field_name: 'since' },
     }),
   },

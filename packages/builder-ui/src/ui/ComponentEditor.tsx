@@ -5,7 +5,15 @@ import { Checkbox, Field, JsonInput, KeyValueInput, ListInput, Select, TextInput
 export interface ComponentContext {
   /** Stream names with the JSON pointer to reference each (for parent-stream pickers). */
   streams: Array<{ name: string; pointer: string }>;
-  errors?: string[];
+  /** Problems the server found, with their manifest paths (`streams[0].incremental_sync.step`). */
+  errors?: Array<{ message: string; path?: string }>;
+}
+
+/** The server's messages about the value at `path` (or inside it, for lists and mappings). */
+export function errorsAt(ctx: ComponentContext, path: string | undefined): string | undefined {
+  if (!path || !ctx.errors) return undefined;
+  const hit = ctx.errors.filter((e) => e.path === path || e.path?.startsWith(`${path}[`));
+  return hit.length ? hit.map((e) => e.message).join('; ') : undefined;
 }
 
 interface Props {
@@ -17,9 +25,11 @@ interface Props {
   noneLabel?: string;
   ctx: ComponentContext;
   help?: string;
+  /** Where this component sits in the manifest, to put the server's errors beside their fields. */
+  at?: string;
 }
 
-export function ComponentEditor({ label, value, types, onChange, noneLabel, ctx, help }: Props) {
+export function ComponentEditor({ label, value, types, onChange, noneLabel, ctx, help, at }: Props) {
   const support = componentSupport(value, types);
   const type = isPlainObject(value) && typeof value.type === 'string' ? value.type : '';
   const options: Array<[string, string]> = [
@@ -64,11 +74,11 @@ export function ComponentEditor({ label, value, types, onChange, noneLabel, ctx,
       ) : null}
       {desc && desc.fields.length ? (
         <div className="component-fields">
-          {basic.map((f) => <FieldEditor key={f.key} f={f} value={obj[f.key]} onChange={(v) => set(f.key, v)} ctx={ctx} owner={type} />)}
+          {basic.map((f) => <FieldEditor key={f.key} f={f} value={obj[f.key]} onChange={(v) => set(f.key, v)} ctx={ctx} owner={type} at={at && `${at}.${f.key}`} />)}
           {advanced.length ? (
             <details className="advanced">
               <summary>Advanced</summary>
-              {advanced.map((f) => <FieldEditor key={f.key} f={f} value={obj[f.key]} onChange={(v) => set(f.key, v)} ctx={ctx} owner={type} />)}
+              {advanced.map((f) => <FieldEditor key={f.key} f={f} value={obj[f.key]} onChange={(v) => set(f.key, v)} ctx={ctx} owner={type} at={at && `${at}.${f.key}`} />)}
             </details>
           ) : null}
         </div>
@@ -85,11 +95,12 @@ function toIntOrTpl(s: string): unknown {
   return /^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s) : s;
 }
 
-function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: unknown; onChange: (v: unknown) => void; ctx: ComponentContext; owner: string }) {
+function FieldEditor({ f, value, onChange, ctx, owner, at }: { f: FieldDesc; value: unknown; onChange: (v: unknown) => void; ctx: ComponentContext; owner: string; at?: string }) {
+  const serverError = f.kind === 'component' || f.kind === 'components' ? undefined : errorsAt(ctx, at);
   if (owner === 'ParentStreamConfig' && f.key === 'stream') {
     const current = isPlainObject(value) && typeof value.name === 'string' ? value.name : isPlainObject(value) && isPlainObject(value.$parameters) ? String(value.$parameters.name ?? '') : '';
     return (
-      <Field label={f.label} required={f.required}>
+      <Field label={f.label} required={f.required} error={serverError}>
         {(id) => (
           <Select
             id={id}
@@ -108,7 +119,7 @@ function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: 
     case 'component':
       return (
         <div className="nested">
-          <ComponentEditor label={f.label} value={value} types={f.types ?? []} onChange={onChange} noneLabel={f.required ? undefined : '(not set)'} ctx={ctx} help={f.help} />
+          <ComponentEditor label={f.label} value={value} types={f.types ?? []} onChange={onChange} noneLabel={f.required ? undefined : '(not set)'} ctx={ctx} help={f.help} at={at} />
         </div>
       );
     case 'components': {
@@ -124,7 +135,7 @@ function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: 
                 <button type="button" className="icon" title="Move up" aria-label="Move up" disabled={i === 0} onClick={() => { const n = list.slice(); [n[i - 1], n[i]] = [n[i], n[i - 1]]; onChange(n); }}>↑</button>
                 <button type="button" className="icon" title="Remove" aria-label={`Remove ${f.label} ${i + 1}`} onClick={() => { const n = list.filter((_, j) => j !== i); onChange(n.length ? n : undefined); }}>×</button>
               </div>
-              <ComponentEditor label={types.length > 1 ? 'Type' : ''} value={item} types={types} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)).filter((x) => x !== undefined))} ctx={ctx} />
+              <ComponentEditor label={types.length > 1 ? 'Type' : ''} value={item} types={types} onChange={(v) => onChange(list.map((x, j) => (j === i ? v : x)).filter((x) => x !== undefined))} ctx={ctx} at={at && `${at}[${i}]`} />
             </div>
           ))}
           <button type="button" className="link" onClick={() => onChange([...list, types[0] === 'ParentStreamConfig' ? { type: 'ParentStreamConfig', parent_key: 'id', partition_field: 'parent_id' } : initComponent(types[0]!)])}>+ Add {f.label.toLowerCase().replace(/s$/, '')}</button>
@@ -135,20 +146,20 @@ function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: 
       return <Checkbox label={f.label} checked={value === true} onChange={(c) => onChange(c ? true : value === false ? false : undefined)} />;
     case 'enum':
       return (
-        <Field label={f.label} required={f.required} help={f.help}>
+        <Field label={f.label} required={f.required} help={f.help} error={serverError}>
           {(id) => <Select id={id} value={typeof value === 'string' ? value : ''} options={[['', '(default)'], ...(f.options ?? []).map((o) => [o, o] as [string, string])]} onChange={(v) => onChange(v === '' ? undefined : v)} />}
         </Field>
       );
     case 'strings':
       if (value !== undefined && !(Array.isArray(value) && value.every((x) => typeof x === 'string'))) break;
       return (
-        <Field label={f.label} required={f.required} help={f.help}>
+        <Field label={f.label} required={f.required} help={f.help} error={serverError}>
           {(id) => <ListInput id={id} value={(value as string[] | undefined) ?? []} onChange={(v) => onChange(v.length ? v : undefined)} />}
         </Field>
       );
     case 'ints':
       return (
-        <Field label={f.label} required={f.required} help={f.help ?? 'comma-separated'}>
+        <Field label={f.label} required={f.required} help={f.help ?? 'comma-separated'} error={serverError}>
           {(id) => (
             <TextInput id={id} mono value={Array.isArray(value) ? value.join(', ') : ''} onChange={(s) => {
               const nums = s.split(',').map((x) => x.trim()).filter(Boolean).map(Number).filter((n) => Number.isInteger(n));
@@ -160,13 +171,13 @@ function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: 
     case 'map':
       if (value !== undefined && !(isPlainObject(value) && Object.values(value).every((x) => typeof x === 'string'))) break;
       return (
-        <Field label={f.label} required={f.required} help={f.help}>
+        <Field label={f.label} required={f.required} help={f.help} error={serverError}>
           {() => <KeyValueInput value={(value as Record<string, string>) ?? {}} onChange={(v) => onChange(Object.keys(v).length ? v : undefined)} />}
         </Field>
       );
     case 'json':
       return (
-        <Field label={f.label} required={f.required} help={f.help}>
+        <Field label={f.label} required={f.required} help={f.help} error={serverError}>
           {(id) => <JsonInput id={id} value={value} onChange={onChange} allowString />}
         </Field>
       );
@@ -174,21 +185,24 @@ function FieldEditor({ f, value, onChange, ctx, owner }: { f: FieldDesc; value: 
     case 'num':
       if (value !== undefined && typeof value !== 'string' && typeof value !== 'number') break;
       return (
-        <Field label={f.label} required={f.required} help={f.help}>
+        <Field label={f.label} required={f.required} help={f.help} error={serverError}>
           {(id) => <TextInput id={id} mono value={value === undefined ? '' : String(value)} onChange={(s) => onChange(toIntOrTpl(s))} />}
         </Field>
       );
-    default:
+    default: {
+      // 'text', 'tpl', 'secret' and 'datetime' (a MinMaxDatetime mapping falls through to JSON below)
       if (value !== undefined && typeof value !== 'string') break;
+      const problem = (f.validate && typeof value === 'string' && value !== '' ? f.validate(value) : undefined) ?? serverError;
       return (
-        <Field label={f.label} required={f.required} help={f.help}>
-          {(id) => <TextInput id={id} mono={f.kind !== 'text'} value={(value as string) ?? ''} placeholder={f.placeholder} onChange={(s) => onChange(s === '' ? undefined : s)} />}
+        <Field label={f.label} required={f.required} help={f.help} error={problem}>
+          {(id) => <TextInput id={id} mono={f.kind !== 'text'} invalid={!!problem} value={(value as string) ?? ''} placeholder={f.placeholder} onChange={(s) => onChange(s === '' ? undefined : s)} />}
         </Field>
       );
+    }
   }
   // the value has a shape this field's widget cannot show
   return (
-    <Field label={f.label} help={f.help}>
+    <Field label={f.label} help={f.help} error={serverError}>
       {(id) => (
         <>
           <JsonInput id={id} value={value} onChange={onChange} allowString />

@@ -362,7 +362,11 @@ export function Editor(props: { id: string; onBack: () => void }) {
             <div className="yaml-pane">
               {yamlErrors.length ? (
                 <div className="error-box" role="alert">
-                  {yamlErrors.map((e, i) => <div key={i}>YAML error{e.line ? ` on line ${e.line}` : ''}: {e.message}</div>)}
+                  {yamlErrors.map((e, i) => (
+                    <div key={i}>
+                      YAML error{e.line ? <> on <button type="button" className="link" onClick={() => setGotoLine({ line: e.line!, n: Date.now() })}>line {e.line}</button></> : null}: {e.message}
+                    </div>
+                  ))}
                   <div className="help">The form view is available again once the YAML parses.</div>
                 </div>
               ) : null}
@@ -381,6 +385,10 @@ export function Editor(props: { id: string; onBack: () => void }) {
                   ctx={ctx}
                   globalUrl={global.urlBase}
                   errors={errorsByStream.get(streamIndex) ?? []}
+                  at={`streams[${streamIndex}]`}
+                  position={{ index: streamIndex, count }}
+                  missing={missing}
+                  onAddMissing={addMissing}
                   onChange={(s) => edit((m) => applyStream(m, streamIndex, s))}
                   onDuplicate={() => { edit((m) => duplicateStream(m, streamIndex)); setView({ kind: 'stream', index: streamIndex + 1 }); }}
                   onDelete={() => {

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { AuxiliaryRequest, HttpRequest, HttpResponse, StreamRead } from '../api.js';
+import type { AuxiliaryRequest, HttpRequest, HttpResponse, StreamRead, StreamReadSlice } from '../api.js';
 import type { InputForm } from '../model/form.js';
 import { diffSchemas } from '../model/schema-diff.js';
 import { missingRequired, type TestingValues } from '../model/testing-values.js';
@@ -132,9 +132,13 @@ export function TestPanel(props: {
           <div className="nav-row">
             <span className="summary" data-testid="record-summary">{totalRecords} record{totalRecords === 1 ? '' : 's'} · {slices.length} slice{slices.length === 1 ? '' : 's'}</span>
             {slices.length > 1 ? (
-              <select aria-label="Slice" value={slice} onChange={(e) => { setSlice(Number(e.target.value)); setPage(0); }}>
-                {slices.map((s, i) => <option key={i} value={i}>Slice {i + 1}{s.slice_descriptor ? `: ${short(JSON.stringify(s.slice_descriptor))}` : ''}</option>)}
-              </select>
+              <span className="slice-nav">
+                <button type="button" className="small" aria-label="Previous slice" title="Previous slice" disabled={slice === 0} onClick={() => { setSlice(slice - 1); setPage(0); }}>‹</button>
+                <select aria-label="Slice" value={slice} onChange={(e) => { setSlice(Number(e.target.value)); setPage(0); }}>
+                  {slices.map((s, i) => <option key={i} value={i}>Slice {i + 1} of {slices.length}{s.slice_descriptor ? `: ${short(describeSlice(s.slice_descriptor))}` : ''}</option>)}
+                </select>
+                <button type="button" className="small" aria-label="Next slice" title="Next slice" disabled={slice >= slices.length - 1} onClick={() => { setSlice(slice + 1); setPage(0); }}>›</button>
+              </span>
             ) : null}
             <div className="pages" role="tablist" aria-label="Pages">
               {pages.map((p, i) => (
@@ -144,6 +148,7 @@ export function TestPanel(props: {
               ))}
             </div>
           </div>
+          {curSlice && (Object.keys(curSlice.slice_descriptor ?? {}).length || curSlice.state?.length) ? <SliceInfo slice={curSlice} /> : null}
           <div className="tabs" role="tablist">
             {([['records', `Records (${records.length})`], ['request', 'Request'], ['response', `Response${curPage?.response ? ` ${curPage.response.status}` : ''}`], ['logs', `Logs (${result.logs.length})`], ['schema', `Schema${diff.length ? ` (${diff.length} diff)` : ''}`], ...(aux.length ? [['aux', `Other requests (${aux.length})`]] : [])] as Array<[Tab, string]>).map(([t, l]) => (
               <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => setTab(t)}>{l}</button>
@@ -179,6 +184,33 @@ export function TestPanel(props: {
         <p className="help empty">Fill in the testing values and press <strong>Test stream</strong> (Ctrl+Enter) to fetch records.</p>
       ) : null}
     </aside>
+  );
+}
+
+/** `{start_time: a, end_time: b}` → `start_time a · end_time b`; nested parts as compact JSON. */
+function describeSlice(d: Record<string, unknown>): string {
+  return Object.entries(d).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ');
+}
+
+/** What the slice asked for, and the state the connector would save after it. */
+function SliceInfo({ slice }: { slice: StreamReadSlice }) {
+  const last = slice.state?.[slice.state.length - 1] as { stream?: { stream_state?: unknown } } | undefined;
+  const raw = last?.stream?.stream_state ?? last;
+  // a stream without a cursor reports a placeholder state: nothing a user would save
+  const state = raw && typeof raw === 'object' && '__ab_no_cursor_state_message' in raw ? undefined : raw;
+  const parts = Object.entries(slice.slice_descriptor ?? {});
+  if (!parts.length && state === undefined) return null;
+  return (
+    <table className="kv slice-info" data-testid="slice-info">
+      <tbody>
+        {parts.map(([k, v]) => (
+          <tr key={k}><th>{k}</th><td className="mono">{typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>
+        ))}
+        {state !== undefined ? (
+          <tr><th title="The state a sync would save after this slice">State after slice</th><td className="mono" data-testid="slice-state">{JSON.stringify(state)}</td></tr>
+        ) : null}
+      </tbody>
+    </table>
   );
 }
 

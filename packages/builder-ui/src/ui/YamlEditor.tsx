@@ -4,7 +4,7 @@ import { yaml } from '@codemirror/lang-yaml';
 import { EditorState } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
-import { setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 
 export interface LineProblem {
   line?: number;
@@ -27,6 +27,8 @@ export function YamlEditor(props: { value: string; onChange: (v: string) => void
         extensions: [
           basicSetup,
           yaml(),
+          // a marker in the gutter on each line with a problem (hover it for the message)
+          lintGutter(),
           keymap.of([indentWithTab]),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange.current(u.state.doc.toString());

@@ -9,19 +9,21 @@ export function Field(props: { label: string; help?: ReactNode; error?: string; 
         {props.required ? <span className="req" title="required">*</span> : null}
       </label>
       {props.children(id)}
+      {props.error ? <div className="error-text" role="alert" id={`${id}-error`} data-testid="field-error">{props.error}</div> : null}
       {props.help ? <div className="help">{props.help}</div> : null}
-      {props.error ? <div className="error-text" role="alert">{props.error}</div> : null}
     </div>
   );
 }
 
 export function TextInput(props: {
   id?: string; value: string; onChange: (v: string) => void; placeholder?: string; mono?: boolean; type?: string;
-  disabled?: boolean; name?: string; autoFocus?: boolean; 'aria-label'?: string;
+  disabled?: boolean; name?: string; autoFocus?: boolean; 'aria-label'?: string; invalid?: boolean;
 }) {
   return (
     <input
       id={props.id}
+      aria-invalid={props.invalid || undefined}
+      aria-describedby={props.invalid && props.id ? `${props.id}-error` : undefined}
       name={props.name}
       aria-label={props['aria-label']}
       className={props.mono ? 'mono' : undefined}
@@ -146,7 +148,7 @@ export function JsonInput(props: { id?: string; value: unknown; onChange: (v: un
             setError(undefined);
             props.onChange(v);
           } catch (err) {
-            if (props.allowString && !/^\s*[[{"]/.test(t)) {
+            if (props.allowString && (!/^\s*[[{"]/.test(t) || /^\s*\{\{/.test(t))) {
               setError(undefined);
               props.onChange(t);
             } else setError(`Not valid JSON yet: ${(err as Error).message}`);

@@ -16,6 +16,12 @@ function errorsFor(errors: ManifestError[], ...needles: string[]): string | unde
   return hit.length ? hit.map((e) => e.message).join('; ') : undefined;
 }
 
+/** Errors about a whole component (its own path); errors about one of its fields are shown beside that field. */
+function errorsOn(errors: ManifestError[], path: string): string | undefined {
+  const hit = errors.filter((e) => e.path === path);
+  return hit.length ? hit.map((e) => e.message).join('; ') : undefined;
+}
+
 function ErrorBox({ text }: { text?: string }) {
   return text ? <div className="error-box" role="alert">{text}</div> : null;
 }
@@ -125,8 +131,14 @@ export function InputsPanel(props: { value: InputForm[]; onChange: (v: InputForm
 export function StreamPanel(props: {
   value: StreamForm; onChange: (s: StreamForm) => void; ctx: ComponentContext; errors: ManifestError[]; globalUrl: string;
   onDuplicate: () => void; onDelete: () => void; onMove: (d: -1 | 1) => void;
+  /** This stream's place in the manifest, e.g. `streams[2]`. */
+  at: string;
+  position: { index: number; count: number };
+  missing: string[]; onAddMissing: () => void;
 }) {
-  const { value: s, onChange, ctx, errors } = props;
+  const { value: s, onChange, errors, at } = props;
+  const ctx: ComponentContext = { ...props.ctx, errors };
+  const { index, count } = props.position;
   const set = <K extends keyof StreamForm>(k: K, v: StreamForm[K]) => onChange({ ...s, [k]: v });
   const routerList = Array.isArray(s.partitionRouter);
   return (
@@ -134,12 +146,13 @@ export function StreamPanel(props: {
       <div className="panel-head">
         <h2>Stream <span className="mono">{s.name}</span></h2>
         <div className="tools">
-          <button type="button" className="small" onClick={() => props.onMove(-1)} title="Move up">↑</button>
-          <button type="button" className="small" onClick={() => props.onMove(1)} title="Move down">↓</button>
+          <button type="button" className="small" onClick={() => props.onMove(-1)} disabled={index === 0} title="Move this stream up" aria-label="Move stream up">↑</button>
+          <button type="button" className="small" onClick={() => props.onMove(1)} disabled={index >= count - 1} title="Move this stream down" aria-label="Move stream down">↓</button>
           <button type="button" className="small" onClick={props.onDuplicate}>Duplicate</button>
           <button type="button" className="small danger" onClick={props.onDelete}>Delete</button>
         </div>
       </div>
+      <MissingInputs keys={props.missing} onAdd={props.onAddMissing} />
       {s.yamlOnly.length ? <YamlOnlyNote>{s.yamlOnly.join('; ')} — kept exactly as written; the rest of the stream is editable here.</YamlOnlyNote> : null}
       <Section title="Request" error={!!errorsFor(errors, 'requester', 'name')}>
         <div className="grid2">
@@ -172,10 +185,10 @@ export function StreamPanel(props: {
       </Section>
       <Section title="Records" error={!!errorsFor(errors, 'record_selector', 'primary_key')}>
         <div className="grid2">
-          <Field label="Record selector (field path)" help="Path to the list of records in the response, e.g. data. Empty = the whole response. * = any key.">
+          <Field label="Record selector (field path)" help="Path to the list of records in the response, e.g. data. Empty = the whole response. * = any key." error={errorsFor(errors, 'record_selector')}>
             {(id) => <ListInput id={id} value={s.fieldPath} onChange={(v) => set('fieldPath', v)} addLabel="Add path part" />}
           </Field>
-          <Field label="Primary key" help="One field, or several for a composite key">
+          <Field label="Primary key" help="One field, or several for a composite key" error={errorsFor(errors, 'primary_key')}>
             {(id) => <ListInput id={id} value={s.primaryKey} onChange={(v) => set('primaryKey', v)} addLabel="Add key field" />}
           </Field>
         </div>
@@ -184,22 +197,22 @@ export function StreamPanel(props: {
         </Field>
       </Section>
       <Section title="Pagination" open={!!s.paginator} badge={s.paginator ? String(s.paginator.type) : 'none'} error={!!errorsFor(errors, 'paginator')}>
-        <ErrorBox text={errorsFor(errors, 'paginator')} />
-        <ComponentEditor label="Pagination" value={s.paginator} types={SLOTS.paginator} noneLabel="(none)" ctx={ctx} onChange={(v) => set('paginator', v)} />
+        <ErrorBox text={errorsOn(errors, `${at}.retriever.paginator`)} />
+        <ComponentEditor label="Pagination" value={s.paginator} types={SLOTS.paginator} noneLabel="(none)" ctx={ctx} at={`${at}.retriever.paginator`} onChange={(v) => set('paginator', v)} />
       </Section>
       <Section title="Incremental sync" open={!!s.incrementalSync} badge={s.incrementalSync ? String(s.incrementalSync.type) : 'off'} error={!!errorsFor(errors, 'incremental_sync')}>
-        <ErrorBox text={errorsFor(errors, 'incremental_sync')} />
-        <ComponentEditor label="Cursor" value={s.incrementalSync} types={SLOTS.incrementalSync} noneLabel="(full refresh only)" ctx={ctx} onChange={(v) => set('incrementalSync', v)} />
+        <ErrorBox text={errorsOn(errors, `${at}.incremental_sync`)} />
+        <ComponentEditor label="Cursor" value={s.incrementalSync} types={SLOTS.incrementalSync} noneLabel="(full refresh only)" ctx={ctx} at={`${at}.incremental_sync`} onChange={(v) => set('incrementalSync', v)} />
       </Section>
       <Section title="Partitioning" open={!!s.partitionRouter} badge={s.partitionRouter ? (routerList ? 'several' : String((s.partitionRouter as Obj).type)) : 'none'} error={!!errorsFor(errors, 'partition_router')}>
-        <ErrorBox text={errorsFor(errors, 'partition_router')} />
+        <ErrorBox text={routerList ? errorsFor(errors, 'partition_router') : errorsOn(errors, `${at}.retriever.partition_router`)} />
         {routerList ? (
           <>
             <YamlOnlyNote>several partition routers combined; edit them as JSON.</YamlOnlyNote>
             <JsonInput value={s.partitionRouter} onChange={(v) => set('partitionRouter', v as Obj[] | undefined)} />
           </>
         ) : (
-          <ComponentEditor label="Partition router" value={s.partitionRouter} types={SLOTS.partitionRouter} noneLabel="(none)" ctx={{ ...ctx, streams: ctx.streams.filter((x) => x.name !== s.name) }} onChange={(v) => set('partitionRouter', v)} />
+          <ComponentEditor label="Partition router" value={s.partitionRouter} types={SLOTS.partitionRouter} noneLabel="(none)" ctx={{ ...ctx, streams: ctx.streams.filter((x) => x.name !== s.name) }} at={`${at}.retriever.partition_router`} onChange={(v) => set('partitionRouter', v)} />
         )}
       </Section>
       <Section title="Transformations" open={s.transformations.length > 0} badge={String(s.transformations.length)} error={!!errorsFor(errors, 'transformations')}>
