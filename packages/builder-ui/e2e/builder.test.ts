@@ -5,19 +5,21 @@
  * Screenshots go to /tmp/builder-shots/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { paginate, startMockApi, type MockApi } from '@manifold/testkit';
+import { configuredCatalog, paginate, parseMessages, records, startMockApi, states, type MockApi } from '@manifold/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 const serverJs = join(root, 'packages/builder-server/dist/server.js');
 const uiDist = join(here, '../dist/index.html');
+const cliJs = join(root, 'packages/cli/bin/source-declarative-manifest.js');
+const cliDist = join(root, 'packages/cli/dist');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = process.env.BUILDER_SHOTS ?? '/tmp/builder-shots';
 
@@ -25,6 +27,7 @@ const missing = [
   !existsSync(CHROMIUM) && `${CHROMIUM} (apt-get install -y chromium)`,
   !existsSync(serverJs) && `${serverJs} (npx turbo run build --filter=@manifold/builder-server)`,
   !existsSync(uiDist) && `${uiDist} (npm run build -w @manifold/builder-ui)`,
+  !existsSync(cliDist) && `${cliDist} (npx turbo run build --filter=@manifold/cli)`,
 ].filter(Boolean);
 if (missing.length) console.log(`[builder-ui e2e] skipped: missing ${missing.join(', ')}`);
 
@@ -65,8 +68,57 @@ const yamlText = (page: Page) => until('yaml editor', () => page.evaluate(() => 
 }), (t) => t.length > 0);
 const yamlHas = (page: Page, v: string) => until(`yaml contains ${v}`, () => yamlText(page), (t) => t.includes(v));
 const count = (l: Loc, n: number) => until(`count ${n}`, () => l.count(), (x) => x === n);
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+/** Every record the last test read shows, slice by slice and page by page (through the Raw JSON view). */
+async function shownRecords(page: Page): Promise<{ all: unknown[]; perSlice: number[] }> {
+  await page.getByRole('tab', { name: /^Records/ }).click();
+  const raw = page.getByLabel('Raw JSON');
+  await raw.check();
+  const sliceSelect = page.getByLabel('Slice', { exact: true });
+  const sliceCount = (await sliceSelect.count()) ? await sliceSelect.locator('option').count() : 1;
+  const all: unknown[] = [];
+  const perSlice: number[] = [];
+  for (let i = 0; i < sliceCount; i++) {
+    if (sliceCount > 1) {
+      await sliceSelect.selectOption(String(i));
+      await hasValue(sliceSelect, String(i));
+    }
+    const pages = page.getByRole('tablist', { name: 'Pages' }).getByRole('tab');
+    let n = 0;
+    for (let p = 0; p < (await pages.count()); p++) {
+      await pages.nth(p).click();
+      await until('page selected', () => pages.nth(p).getAttribute('aria-selected'), (v) => v === 'true');
+      const shown = JSON.parse((await page.locator('.tab-body pre.json').textContent()) ?? '[]') as unknown[];
+      all.push(...shown);
+      n += shown.length;
+    }
+    perSlice.push(n);
+  }
+  await raw.uncheck();
+  if (sliceCount > 1) await sliceSelect.selectOption('0');
+  return { all, perSlice };
+}
 
 const items = Array.from({ length: 25 }, (_, i) => ({ id: i + 1, name: `item ${i + 1}`, price: (i + 1) * 1.5, tags: ['a'] }));
+// two orders a day over three days: a P1D step gives three slices of two records
+const orders = Array.from({ length: 6 }, (_, i) => ({
+  id: 100 + i,
+  total: 10 * (i + 1),
+  updated_at: `2024-01-0${Math.floor(i / 2) + 1}T${i % 2 ? '17:30' : '05:00'}:00Z`,
+}));
+const customers = [{ id: 1, name: 'Ada' }, { id: 2, name: 'Brian' }, { id: 3, name: 'Chen' }];
+const notesOf: Record<string, Array<{ note_id: string; text: string }>> = {
+  1: [{ note_id: 'n1', text: 'first call' }, { note_id: 'n2', text: 'sent quote' }],
+  2: [{ note_id: 'n3', text: 'asked for refund' }],
+  3: [{ note_id: 'n4', text: 'new address' }, { note_id: 'n5', text: 'vip' }],
+};
+const authorized = (req: { headers: Record<string, string | string[] | undefined> }) => req.headers.authorization === 'Bearer secret-token';
+const DENIED = { status: 401, body: { error: 'invalid token' } };
+/** What the API's `since`/`until` filter keeps (inclusive, as the slice bounds are). */
+const ordersBetween = (since: string | undefined, until: string | undefined) =>
+  orders.filter((o) => (!since || o.updated_at >= since) && (!until || o.updated_at <= until));
 
 describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
   let mock: MockApi;
@@ -91,7 +143,18 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
         path: '/items',
         handler: (req, ctx) => req.headers.authorization === 'Bearer secret-token'
           ? list(req, ctx)
-          : { status: 401, body: { error: 'invalid token' } },
+          : DENIED,
+      },
+      {
+        method: 'GET',
+        path: '/orders',
+        handler: (req) => (authorized(req) ? { body: { orders: ordersBetween(first(req.query.since), first(req.query.until)) } } : DENIED),
+      },
+      { method: 'GET', path: '/customers', handler: (req) => (authorized(req) ? { body: customers } : DENIED) },
+      {
+        method: 'GET',
+        path: '/customers/:id/notes',
+        handler: (req) => (authorized(req) ? { body: { data: notesOf[req.params.id!] ?? [] } } : { status: 401, body: {} }),
       },
     ]);
     const port = await freePort();
@@ -269,6 +332,211 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await page.getByTitle('All connectors').click();
     await visible(page.getByText('published v1'));
     await snap('project-list');
+  });
+
+  it('builds incremental and parent/child streams with the keyboard and forms; the CLI reads the downloaded YAML alike', async () => {
+    // keyboard: the name field has focus, Enter creates the project
+    await page.goto(base);
+    await until('name focused', () => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), (v) => v === 'Connector name');
+    await page.keyboard.type('Shop API');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Global configuration' }).waitFor();
+    await page.getByLabel('API base URL').fill(mock.url);
+    await page.getByLabel('Method').selectOption('BearerAuthenticator');
+    await page.locator('.missing-inputs').getByRole('button').click();
+
+    // keyboard: add a stream (Enter on "+ Add", type, Tab, type, Enter)
+    const addByKeyboard = async (name: string, path: string) => {
+      await page.getByRole('button', { name: 'New stream' }).focus();
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(name);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(path);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: `Stream ${name}` }).waitFor();
+    };
+    const recordPath = async (part: string) => {
+      const selector = page.locator('.field', { hasText: 'Record selector (field path)' });
+      await selector.getByRole('button', { name: '+ Add path part' }).click();
+      await selector.getByRole('textbox').fill(part);
+    };
+    const primaryKey = async (key: string) => {
+      const pk = page.locator('.field', { hasText: 'Primary key' });
+      await pk.getByRole('button', { name: '+ Add key field' }).click();
+      await pk.getByRole('textbox').fill(key);
+    };
+
+    // ── orders: incremental, datetime cursor, one-day slices ──
+    await addByKeyboard('orders', '/orders');
+    await recordPath('orders');
+    await primaryKey('id');
+    await page.locator('summary', { hasText: 'Incremental sync' }).click();
+    await page.getByLabel('Cursor', { exact: true }).selectOption('DatetimeBasedCursor');
+    await hasValue(page.getByLabel('Cursor field'), 'updated_at');
+    await hasValue(page.getByLabel('Start datetime'), "{{ config['start_date'] }}");
+    await page.getByLabel('End datetime').fill("{{ config['end_date'] }}");
+    // an invalid value: the message is beside the field, the input is marked
+    const step = page.getByLabel(/^Step/);
+    await step.fill('1 day');
+    const stepField = page.locator('.field', { has: step });
+    await hasText(stepField.getByTestId('field-error'), 'not an ISO 8601 duration');
+    expect(await step.getAttribute('aria-invalid')).toBe('true');
+    await stepField.scrollIntoViewIfNeeded();
+    await snap('field-error-beside-step');
+    await step.fill('P1D');
+    await count(stepField.getByTestId('field-error'), 0);
+    await page.getByLabel(/^Cursor granularity/).fill('PT1S');
+    await hasValue(page.locator('.nested', { hasText: 'Inject start time into' }).getByLabel('Field name'), 'since');
+    await page.getByLabel('Inject end time into').selectOption('RequestOption');
+    await page.locator('.nested', { hasText: 'Inject end time into' }).getByLabel('Field name').fill('until');
+    // the cursor refers to two user inputs not defined yet: offered right on the stream
+    await hasText(page.locator('.missing-inputs'), 'start_date');
+    await page.locator('.missing-inputs').getByRole('button').click();
+    await count(page.locator('.missing-inputs'), 0);
+    await snap('incremental-form');
+
+    await page.locator('input[name="tv-api_key"]').fill('secret-token');
+    await page.locator('input[name="tv-start_date"]').fill('2024-01-01T00:00:00Z');
+    await page.locator('input[name="tv-end_date"]').fill('2024-01-03T23:59:59Z');
+    // testing values: the secret is masked on screen, the others are not
+    expect(await page.locator('input[name="tv-api_key"]').getAttribute('type')).toBe('password');
+    expect(await page.locator('input[name="tv-start_date"]').getAttribute('type')).toBe('text');
+    // keyboard: Ctrl+Enter runs the test
+    await page.locator('input[name="tv-end_date"]').focus();
+    await page.keyboard.press('Control+Enter');
+    await hasText(page.getByTestId('record-summary'), '6 records · 3 slices');
+    const sliceSelect = page.getByLabel('Slice', { exact: true });
+    await hasText(page.getByTestId('slice-info'), '2024-01-01T00:00:00Z');
+    await hasText(page.getByTestId('slice-info'), '2024-01-01T23:59:59Z');
+    await hasText(page.getByTestId('slice-state'), /updated_at.*2024-01-01T17:30:00Z/);
+    await snap('incremental-slice-1');
+    // keyboard: the next slice
+    await page.getByRole('button', { name: 'Next slice' }).focus();
+    await page.keyboard.press('Enter');
+    await hasValue(sliceSelect, '1');
+    await hasText(page.getByTestId('slice-info'), '2024-01-02T00:00:00Z');
+    await hasText(page.getByTestId('slice-state'), /2024-01-02T17:30:00Z/);
+    await snap('incremental-slice-2');
+    const since = mock.requestsTo('/orders').map((r) => first(r.query.since));
+    expect(since.slice(-3)).toEqual(['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z']);
+    const shownOrders = await shownRecords(page);
+    expect(shownOrders.perSlice).toEqual([2, 2, 2]);
+
+    // ── customers, then customer_notes: a child stream, one slice per customer ──
+    await addByKeyboard('customers', '/customers');
+    await primaryKey('id');
+    await page.getByTestId('run-test').click();
+    await hasText(page.getByTestId('record-summary'), '3 records · 1 slice');
+    const shownCustomers = await shownRecords(page);
+
+    await addByKeyboard('customer_notes', "/customers/{{ stream_partition['customer_id'] }}/notes");
+    await recordPath('data');
+    await primaryKey('note_id');
+    await page.locator('summary', { hasText: 'Partitioning' }).click();
+    await page.getByLabel('Partition router').selectOption('SubstreamPartitionRouter');
+    await page.getByRole('button', { name: '+ Add parent stream' }).click();
+    await page.getByLabel(/^Parent stream\*?$/).selectOption('customers');
+    await hasValue(page.getByLabel('Parent key (field of the parent record)'), 'id');
+    await page.getByLabel('Current parent key value identifier').fill('customer_id');
+    await snap('child-stream-form');
+    await page.getByTestId('run-test').click();
+    await hasText(page.getByTestId('record-summary'), '5 records · 3 slices');
+    await until('3 slices', () => sliceSelect.locator('option').count(), (n) => n === 3);
+    await hasText(page.getByTestId('slice-info'), /customer_id\s*1/);
+    // a full-refresh child has no state to show
+    await count(page.getByTestId('slice-state'), 0);
+    await sliceSelect.selectOption('2');
+    await hasText(page.getByTestId('slice-info'), /customer_id\s*3/);
+    await hasText(page.getByTestId('records-table'), 'new address');
+    await snap('child-slice-3');
+    await page.getByRole('button', { name: 'Previous slice' }).click();
+    await hasText(page.getByTestId('slice-info'), /customer_id\s*2/);
+    await count(page.getByTestId('records-table').locator('tbody tr'), 1);
+    expect(mock.requestsTo('/customers/:id/notes').map((r) => r.path).slice(-3)).toEqual(['/customers/1/notes', '/customers/2/notes', '/customers/3/notes']);
+    const shownNotes = await shownRecords(page);
+    expect(shownNotes.perSlice).toEqual([2, 1, 2]);
+
+    // ── streams: duplicate, reorder, delete (the child keeps pointing at its parent) ──
+    const streamList = () => page.locator('.stream-list li').allTextContents();
+    await page.getByRole('button', { name: 'customers', exact: true }).click();
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+    await page.getByRole('heading', { name: 'Stream customers_copy' }).waitFor();
+    await until('duplicated', streamList, (l) => l.join() === 'orders,customers,customers_copy,customer_notes');
+    await page.getByRole('button', { name: 'Move stream up' }).click();
+    await until('moved up', streamList, (l) => l.join() === 'orders,customers_copy,customers,customer_notes');
+    await page.getByRole('button', { name: 'Move stream down' }).click();
+    await page.getByRole('button', { name: 'Move stream down' }).click();
+    await until('moved down', streamList, (l) => l.join() === 'orders,customers,customer_notes,customers_copy');
+    expect(await page.getByRole('button', { name: 'Move stream down' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Move stream up' }).click();
+    await until('moved back', streamList, (l) => l.join() === 'orders,customers,customers_copy,customer_notes');
+    await snap('stream-duplicated-and-moved');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await until('deleted', streamList, (l) => l.join() === 'orders,customers,customer_notes');
+    // keyboard: open the child stream from the sidebar; its parent is still "customers"
+    await page.getByRole('button', { name: 'customer_notes', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Stream customer_notes' }).waitFor();
+    await hasValue(page.getByLabel(/^Parent stream\*?$/), 'customers');
+
+    // a YAML error is marked on its line, and goes away when fixed
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    await yamlHas(page, 'SubstreamPartitionRouter');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('broken: a: b\n');
+    await visible(page.locator('.cm-gutter-lint .cm-lint-marker-error'));
+    await visible(page.locator('.cm-lintRange-error'));
+    await hasText(page.locator('.yaml-pane .error-box'), /YAML error on line \d+/);
+    const lines = (await yamlText(page)).split('\n');
+    const badLine = lines.findIndex((l) => l.startsWith('broken:')) + 1;
+    await hasText(page.locator('.yaml-pane .error-box'), new RegExp(`line (${badLine}|${badLine + 1})`));
+    await page.locator('.cm-gutter-lint .cm-lint-marker-error').scrollIntoViewIfNeeded();
+    await snap('yaml-error-marker');
+    // fix it: delete the line
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await until('line removed', () => yamlText(page), (t) => !t.includes('broken:'));
+    await count(page.locator('.cm-gutter-lint .cm-lint-marker-error'), 0);
+    await page.getByRole('tab', { name: 'Form' }).click();
+    await page.getByRole('heading', { name: 'Stream customer_notes' }).waitFor();
+    await hasText(page.getByTestId('save-state'), 'Saved');
+
+    // ── the downloaded YAML, read by the CLI against the same API, gives the same records ──
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
+    const manifestPath = join(work, 'shop.yaml');
+    writeFileSync(manifestPath, readFileSync((await download.path())!, 'utf8'));
+    expect(readFileSync(manifestPath, 'utf8')).not.toContain('secret-token');
+    const configPath = join(work, 'shop-config.json');
+    writeFileSync(configPath, JSON.stringify({ api_key: 'secret-token', start_date: '2024-01-01T00:00:00Z', end_date: '2024-01-03T23:59:59Z' }));
+    const catalogPath = join(work, 'shop-catalog.json');
+    writeFileSync(catalogPath, JSON.stringify(configuredCatalog([
+      { name: 'orders', syncMode: 'incremental', cursorField: ['updated_at'] },
+      'customers',
+      'customer_notes',
+    ])));
+    const cli = await new Promise<{ code: number | null; out: string; err: string }>((res) => {
+      const child = spawn(process.execPath, [cliJs, 'read', '--manifest-path', manifestPath, '--config', configPath, '--catalog', catalogPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+      child.on('close', (code) => res({ code, out, err }));
+    });
+    expect(cli.code, cli.err).toBe(0);
+    const messages = parseMessages(cli.out);
+    expect(records(messages, 'orders').sort(byJson)).toEqual([...shownOrders.all].sort(byJson));
+    expect(records(messages, 'customers').sort(byJson)).toEqual([...shownCustomers.all].sort(byJson));
+    expect(records(messages, 'customer_notes').sort(byJson)).toEqual([...shownNotes.all].sort(byJson));
+    expect(records(messages, 'orders')).toHaveLength(6);
+    expect(records(messages, 'customer_notes')).toHaveLength(5);
+    const ordersState = states(messages).filter((st) => st.stream?.stream_descriptor.name === 'orders').at(-1);
+    expect(JSON.stringify(ordersState?.stream?.stream_state)).toContain('"updated_at":"2024-01-03T17:30:00Z"');
+    expect(cli.out).not.toContain('secret-token');
   });
 
   it('imports a 50-stream Airbyte export, keeps what the form cannot show, explains errors', async () => {
