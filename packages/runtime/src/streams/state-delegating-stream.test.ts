@@ -204,6 +204,33 @@ describe('StateDelegatingStream', () => {
     expect(last.state).toEqual({ updated_at: '2024-01-06' });
   });
 
+  it('takes its name and schema from $parameters, which reach both definitions', async () => {
+    const streams = `
+  - type: StateDelegatingStream
+    $parameters:
+      name: items
+      schema_loader: { type: InlineSchemaLoader, schema: { type: object, properties: { id: { type: integer } } } }
+    full_refresh_stream:
+      type: DeclarativeStream
+      retriever:
+        type: SimpleRetriever
+        requester: { $ref: "#/definitions/requester", path: all }
+        record_selector: { $ref: "#/definitions/selector" }
+    incremental_stream:
+      type: DeclarativeStream
+      retriever:
+        type: SimpleRetriever
+        requester: { $ref: "#/definitions/requester", path: changes }
+        record_selector: { $ref: "#/definitions/selector" }
+      incremental_sync: { $ref: "#/definitions/cursor" }`;
+    const run = await runSource('discover', { manifest: source(streams), config: { base_url: 'http://127.0.0.1:9' } });
+    expect(run.code).toBe(0);
+    const catalog = run.messages.find((m) => m.type === 'CATALOG')?.catalog as { streams: Array<Record<string, unknown>> };
+    expect(catalog.streams.map((s) => [s.name, s.json_schema])).toEqual([
+      ['items', { type: 'object', properties: { id: { type: 'integer' } } }],
+    ]);
+  });
+
   it('fails to build when the definitions are named differently from the stream', async () => {
     const run = await runSource('discover', {
       manifest: source(delegating({ name: 'other' })),
