@@ -223,7 +223,7 @@ export class Workspace {
         help: `Use one of ${DESTINATION_TYPES.join(', ')}`,
       });
     }
-    const spec = this.destinationSpec(config.type);
+    const spec = await this.destinationSpec(config.type);
     try {
       validateConfig(config, spec);
     } catch (error) {
@@ -454,8 +454,16 @@ export class Workspace {
     return this.destinationsModule;
   }
 
-  private destinationSpec(type: DestinationType): Json {
-    return (this.options.destinationSpecs?.[type] ?? FALLBACK_DESTINATION_SPECS[type]) as Json;
+  /** The config schema of a destination type: given, else @manifold/destinations', else built in. */
+  private async destinationSpec(type: DestinationType): Promise<Json> {
+    const given = this.options.destinationSpecs?.[type];
+    if (given) return given;
+    if (this.options.createDestination) return FALLBACK_DESTINATION_SPECS[type];
+    const specs = await this.loadDestinations().then(
+      (module) => module.destinationSpecs,
+      () => FALLBACK_DESTINATION_SPECS,
+    );
+    return specs[type] ?? FALLBACK_DESTINATION_SPECS[type];
   }
 }
 
