@@ -54,24 +54,3 @@ function toBigInt(value: unknown): bigint | undefined {
   }
   return result >= BIGINT_MIN && result <= BIGINT_MAX ? result : undefined;
 }
-
-export interface CoercedRow {
-  values: ColumnValue[];
-  changes: MetaChange[];
-}
-
-/** Converts a record to the values of the given columns, in order, noting every value nulled. */
-export function coerceRecord(data: Record<string, unknown>, columns: ReadonlyArray<{ name: string; type: ColumnType }>): CoercedRow {
-  const values: ColumnValue[] = [];
-  const changes: MetaChange[] = [];
-  for (const column of columns) {
-    const coerced = coerceValue(data[column.name], column.type);
-    if (coerced === undefined) {
-      changes.push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
-      values.push(null);
-    } else {
-      values.push(coerced);
-    }
-  }
-  return { values, changes };
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { coerceRecord, coerceValue } from './coerce.js';
+import { coerceValue } from './coerce.js';
 import { columnsFromJsonSchema, widenColumnType } from './columns.js';
+import { stagingTableName } from './sql/sql-writer.js';
 
 describe('columnsFromJsonSchema', () => {
   it('gives single-typed properties their type and everything else JSON', () => {
@@ -63,10 +64,15 @@ describe('coerceValue', () => {
     expect(coerceValue(undefined, 'integer')).toBeNull();
   });
 
-  it('notes each nulled field of a record', () => {
-    expect(coerceRecord({ a: 'x', b: 2 }, [{ name: 'a', type: 'integer' }, { name: 'b', type: 'integer' }])).toEqual({
-      values: [null, 2n],
-      changes: [{ field: 'a', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' }],
-    });
+});
+
+describe('stagingTableName', () => {
+  it('appends _airbyte_tmp, and stays within 63 bytes and distinct for long names', () => {
+    expect(stagingTableName('users')).toBe('users_airbyte_tmp');
+    const long = 'a'.repeat(70);
+    const other = `${'a'.repeat(69)}b`;
+    expect(Buffer.byteLength(stagingTableName(long))).toBeLessThanOrEqual(63);
+    expect(stagingTableName(long)).not.toBe(stagingTableName(other));
+    expect(stagingTableName(long).slice(0, 63)).not.toBe(long.slice(0, 63));
   });
 });

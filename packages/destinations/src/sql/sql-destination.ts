@@ -1,7 +1,7 @@
 import type { Destination, DestinationStream, DestinationWriter, StateMessage } from '../destination.js';
 import type { SqlDialect, SqlSession } from './session.js';
 import { ensureStateTable, forgetStreamState, loadState } from './state-table.js';
-import { OVERWRITE_SUFFIX, SqlWriter } from './sql-writer.js';
+import { SqlWriter, stagingTableName } from './sql-writer.js';
 import { readLayout, tableSql } from './table-layout.js';
 
 /** What a SQL database must provide for the shared destination logic. */
@@ -63,7 +63,7 @@ export class SqlDestination implements Destination {
         const schema = stream.namespace ?? dialect.defaultSchema;
         const final = { schema, table: stream.name };
         if ((await readLayout(session, dialect, final)).length > 0) await session.execute(`DELETE FROM ${tableSql(final)}`);
-        await session.execute(`DROP TABLE IF EXISTS ${tableSql({ schema, table: `${stream.name}${OVERWRITE_SUFFIX}` })}`);
+        await session.execute(`DROP TABLE IF EXISTS ${tableSql({ schema, table: stagingTableName(stream.name) })}`);
         await session.execute('COMMIT');
       } catch (error) {
         await session.execute('ROLLBACK').catch(() => undefined);

@@ -1,18 +1,28 @@
-import { randomUUID } from 'node:crypto';
-import { type ColumnType, columnsFromJsonSchema, quoteIdentifier } from '../columns.js';
-import { coerceRecord } from '../coerce.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { columnsFromJsonSchema, quoteIdentifier } from '../columns.js';
+import { coerceValue, type MetaChange } from '../coerce.js';
 import { primaryKeyOf, supersedes } from '../dedup.js';
 import type { DestinationStream, DestinationWriter, StateMessage } from '../destination.js';
 import { DestinationError } from '../errors.js';
 import { streamKey } from '../state.js';
 import type { LayoutColumn, SqlDialect, SqlSession, TableName } from './session.js';
 import { saveState } from './state-table.js';
-import { ensureTable, readLayout, tableSql, typedColumnsOf } from './table-layout.js';
+import { ensureTable, readLayout, tableSql } from './table-layout.js';
 
 /** Rows of an append stream are sent to the database (inside the open transaction) this many at a time. */
 const FLUSH_ROWS = 5_000;
 
-export const OVERWRITE_SUFFIX = '_airbyte_tmp';
+const OVERWRITE_SUFFIX = '_airbyte_tmp';
+/** Postgres cuts longer identifiers, which could make the staging name equal to the final one. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** The staging table of an overwrite: `<stream>_airbyte_tmp`, shortened with a hash when too long. */
+export function stagingTableName(stream: string): string {
+  const name = `${stream}${OVERWRITE_SUFFIX}`;
+  if (Buffer.byteLength(name) <= MAX_IDENTIFIER_BYTES) return name;
+  const hash = createHash('sha256').update(stream).digest('hex').slice(0, 10);
+  return `${Buffer.from(stream).subarray(0, 30).toString('utf8').replace(/\uFFFD+$/, '')}_${hash}${OVERWRITE_SUFFIX}`;
+}
 
 interface PendingRecord {
   data: Record<string, unknown>;
@@ -26,7 +36,7 @@ interface StreamTarget {
   /** Where records go: the final table, or the staging table of an overwrite. */
   target: TableName;
   layout: LayoutColumn[];
-  typedColumns: Array<{ name: string; type: ColumnType }>;
+  metaIndex: number;
   pending: PendingRecord[];
   /** Dedup streams keep only the winning record per primary key until commit. */
   pendingByKey: Map<string, PendingRecord> | undefined;
@@ -48,6 +58,7 @@ export interface SqlWriterOptions {
 export class SqlWriter implements DestinationWriter {
   private readonly targets = new Map<string, StreamTarget>();
   private inTransaction = false;
+  private readonly generationId: bigint;
   private finished = false;
 
   private constructor(
@@ -55,7 +66,9 @@ export class SqlWriter implements DestinationWriter {
     private readonly dialect: SqlDialect,
     private readonly options: SqlWriterOptions,
     private readonly onFinish: () => Promise<void>,
-  ) {}
+  ) {
+    this.generationId = BigInt(options.generationId ?? 0);
+  }
 
   static async open(
     session: SqlSession,
@@ -77,7 +90,7 @@ export class SqlWriter implements DestinationWriter {
     const columns = columnsFromJsonSchema(stream.jsonSchema);
     let target = final;
     if (stream.syncMode === 'full_refresh_overwrite') {
-      target = { schema: final.schema, table: `${stream.name}${OVERWRITE_SUFFIX}` };
+      target = { schema: final.schema, table: stagingTableName(stream.name) };
       if (!(await this.stagingCanResume(target))) await this.session.execute(`DROP TABLE IF EXISTS ${tableSql(target)}`);
     }
     const layout = await ensureTable(this.session, this.dialect, target, columns);
@@ -88,7 +101,7 @@ export class SqlWriter implements DestinationWriter {
       final,
       target,
       layout,
-      typedColumns: typedColumnsOf(layout),
+      metaIndex: layout.findIndex((column) => column.name === '_airbyte_meta'),
       pending: [],
       pendingByKey: stream.syncMode === 'incremental_append_dedup' ? new Map() : undefined,
       uncommitted: 0,
@@ -236,26 +249,37 @@ export class SqlWriter implements DestinationWriter {
     return this.dialect.jsonPathText(`${alias}._airbyte_data`, path);
   }
 
+  /** One row in layout order: typed values cast from the record (NULL + a meta change when they do not fit). */
   private rowOf(target: StreamTarget, record: PendingRecord): unknown[] {
-    const { values, changes } = coerceRecord(record.data, target.typedColumns);
-    const typedValues = new Map(target.typedColumns.map((column, index) => [column.name, values[index]]));
-    const meta = JSON.stringify({ changes, sync_id: this.options.syncId });
-    return target.layout.map((column) => {
+    const changes: MetaChange[] = [];
+    const row = new Array<unknown>(target.layout.length);
+    for (let index = 0; index < target.layout.length; index += 1) {
+      const column = target.layout[index]!;
       switch (column.name) {
         case '_airbyte_raw_id':
-          return randomUUID();
+          row[index] = randomUUID();
+          break;
         case '_airbyte_extracted_at':
-          return record.emittedAt;
+          row[index] = record.emittedAt;
+          break;
         case '_airbyte_meta':
-          return meta;
+          break;
         case '_airbyte_generation_id':
-          return BigInt(this.options.generationId ?? 0);
+          row[index] = this.generationId;
+          break;
         case '_airbyte_data':
-          return JSON.stringify(record.data);
-        default:
-          return typedValues.get(column.name) ?? null;
+          row[index] = JSON.stringify(record.data);
+          break;
+        default: {
+          const type = column.kind === 'timestamp' ? 'string' : column.kind;
+          const value = coerceValue(record.data[column.name], type);
+          if (value === undefined) changes.push({ field: column.name, change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' });
+          row[index] = value ?? null;
+        }
       }
-    });
+    }
+    row[target.metaIndex] = JSON.stringify({ changes, sync_id: this.options.syncId });
+    return row;
   }
 
   private assertOpen(): void {

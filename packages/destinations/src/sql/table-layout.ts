@@ -1,4 +1,4 @@
-import { AIRBYTE_COLUMNS, type ColumnType, quoteIdentifier, type TypedColumn, widenColumnType } from '../columns.js';
+import { AIRBYTE_COLUMNS, quoteIdentifier, type TypedColumn, widenColumnType } from '../columns.js';
 import type { LayoutColumn, SqlDialect, SqlSession, TableName, ValueKind } from './session.js';
 
 const AIRBYTE_KINDS: Record<(typeof AIRBYTE_COLUMNS)[number], ValueKind> = {
@@ -60,12 +60,4 @@ export async function ensureTable(
     if (widened !== kind) await session.execute(dialect.widenColumnSql(tableSql(table), column.name, widened));
   }
   return readLayout(session, dialect, table);
-}
-
-export function typedColumnsOf(layout: LayoutColumn[]): Array<{ name: string; type: ColumnType }> {
-  const airbyte = new Set<string>(AIRBYTE_COLUMNS);
-  return layout
-    .filter((column) => !airbyte.has(column.name))
-    // A timestamp column can only have been made by hand; its values go in as text.
-    .map((column) => ({ name: column.name, type: column.kind === 'timestamp' ? 'string' : column.kind }));
 }
