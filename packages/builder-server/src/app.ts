@@ -19,6 +19,8 @@ import { type Json, bodyOf, isObject, limit, optionalObject, optionalString, req
 import { connectionSpecification, loadRequestManifest, maskerFor } from './manifest.js';
 import { type RunOptions, check, discover, listStreams, quietRun, testRead } from './runs.js';
 import { WorkspaceStore, defaultWorkspaceDir, slug } from './store.js';
+import type { WorkspaceOptions } from '@manifold/workspace';
+import { workspaceRoutes } from './workspace-routes.js';
 
 export interface AppOptions {
   /** Where projects and published connectors are stored (default MANIFOLD_WORKSPACE or ~/.manifold/workspace). */
@@ -31,6 +33,8 @@ export interface AppOptions {
   repoDir?: string;
   /** For tests: run options (HTTP client, timeouts). */
   run?: RunOptions;
+  /** For tests: options of the workspace behind /api/workspace (destinations, secret key env). */
+  workspace?: WorkspaceOptions;
 }
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
@@ -360,6 +364,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       });
     }),
   );
+
+  await app.register(workspaceRoutes, { dir: opts.workspaceDir ?? defaultWorkspaceDir(), ...(opts.workspace ? { workspace: opts.workspace } : {}) });
 
   // ---- The UI ----
   const uiDir = opts.uiDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../builder-ui/dist');
