@@ -55,11 +55,6 @@ export class StateDelegatingStream extends DeclarativeStream {
     return new StateDelegatingStream(delegatingParts(selection, fullRefresh, incremental), run, selection, fullRefresh, incremental, retention, run);
   }
 
-  /** The definition the last read used (the full_refresh_stream before any read). */
-  get activeStream(): DeclarativeStream {
-    return this.selection.active;
-  }
-
   override async *read(state: Json | undefined): AsyncIterable<StreamEvent> {
     let incoming = hasState(state) ? state : undefined;
     // The CDK checks the retention period only for streams the user selected, never for a
