@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDestination } from '../create-destination.js';
 import { findPostgresBin, type PostgresServer, startPostgres } from '../testing/postgres-server.js';
 import { describeSqlDestination, type SqlHarness } from '../testing/sql-destination-suite.js';
+import { EMITTED_AT, stream, streamState } from '../testing/streams.js';
 
 const bin = findPostgresBin();
 if (!bin) console.warn('postgres destination tests SKIPPED: no initdb/pg_ctl in /usr/local/bin or /usr/lib/postgresql/*/bin');
@@ -55,6 +56,25 @@ describe.skipIf(!bin)('postgres destination (real server)', () => {
   });
 
   describeSqlDestination('postgres destination', postgresHarness, createDestination);
+
+  it('writes 20k small records at a usable rate', async () => {
+    const harness = await postgresHarness();
+    const destination = createDestination(harness.config);
+    const started = performance.now();
+    const writer = await destination.open([stream('events', { id: { type: 'integer' }, name: { type: 'string' }, value: { type: 'number' } })], {
+      syncId: 's',
+      connectionId: 'c1',
+    });
+    for (let id = 0; id < 20_000; id += 1) await writer.write('events', undefined, { id, name: `name-${id}`, value: id / 3 }, EMITTED_AT);
+    await writer.commit(streamState('events', { cursor: 20_000 }));
+    await writer.complete();
+    const perSecond = Math.round(20_000 / ((performance.now() - started) / 1000));
+    console.log(`postgres: 20000 records at ${perSecond} records/s`);
+    expect(perSecond).toBeGreaterThan(1_000);
+    expect((await harness.rows('events')).length).toBe(20_000);
+    await destination.close();
+    await harness.dispose();
+  }, 60_000);
 
   describe('postgres check()', () => {
     it('reports an unreachable server clearly', async () => {
