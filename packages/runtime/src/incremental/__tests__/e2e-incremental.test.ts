@@ -219,3 +219,105 @@ describe('IncrementingCountCursor', () => {
     expect(stateValues(second.messages).at(-1)).toEqual({ id: 13 });
   });
 });
+
+describe('state shapes and legacy state migration', () => {
+  const partitioned = (routerAndMigrations: string) => `
+version: 7.0.0
+type: DeclarativeSource
+check: { type: CheckStream, stream_names: [items] }
+streams:
+  - type: DeclarativeStream
+    name: projects
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { type: HttpRequester, url_base: "{{ config['base_url'] }}", path: projects }
+      record_selector: { type: RecordSelector, extractor: { type: DpathExtractor, field_path: [data] } }
+  - type: DeclarativeStream
+    name: items
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { type: HttpRequester, url_base: "{{ config['base_url'] }}", path: items }
+      record_selector: { type: RecordSelector, extractor: { type: DpathExtractor, field_path: [data] } }
+${routerAndMigrations}
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-01"
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }
+spec:
+  type: Spec
+  connection_specification: { type: object, properties: { base_url: { type: string } } }
+`;
+  const readItems = (yaml: string, state: unknown) =>
+    runSource(
+      'read',
+      {
+        manifest: partitioned(yaml),
+        config: { base_url: (api as MockApi).url },
+        catalog: configuredCatalog([{ name: 'items', syncMode: 'incremental' }]),
+        state,
+      },
+      { clock: () => NOW },
+    );
+
+  it('a plain cursor state on a partitioned stream is the global cursor: every partition starts from it', async () => {
+    api = await startMockApi([{ path: '/items', handler: (req) => ({ body: { data: [{ id: String(req.query.r), updated_at: '2024-01-03' }] } }) }]);
+    const run = await readItems(
+      `      partition_router:
+        type: ListPartitionRouter
+        values: [eu, us]
+        cursor_field: r
+        request_option: { type: RequestOption, inject_into: request_parameter, field_name: r }`,
+      [streamState('items', { updated_at: '2024-01-02' })],
+    );
+    expect(run.code).toBe(0);
+    expect(api.requests.map((r) => r.url)).toEqual(['/items?r=eu&since=2024-01-02', '/items?r=us&since=2024-01-02']);
+    expect(stateValues(run.messages).at(-1)).toEqual({
+      use_global_cursor: false,
+      states: [
+        { partition: { r: 'eu' }, cursor: { updated_at: '2024-01-03' } },
+        { partition: { r: 'us' }, cursor: { updated_at: '2024-01-03' } },
+      ],
+      state: { updated_at: '2024-01-03' },
+      lookback_window: 0,
+    });
+  });
+
+  it('LegacyToPerPartitionStateMigration turns {"<id>": cursor} into states keyed by the partition field', async () => {
+    api = await startMockApi([
+      { path: '/projects', response: { body: { data: [{ id: 7 }] } } },
+      { path: '/items', handler: (req) => ({ body: { data: [{ id: `t${String(req.query.project)}`, updated_at: '2024-01-04' }] } }) },
+    ]);
+    const run = await readItems(
+      `      partition_router:
+        type: SubstreamPartitionRouter
+        parent_stream_configs:
+          - type: ParentStreamConfig
+            stream: "#/streams/0"
+            parent_key: id
+            partition_field: project
+            request_option: { type: RequestOption, inject_into: request_parameter, field_name: project }
+    state_migrations:
+      - type: LegacyToPerPartitionStateMigration`,
+      [streamState('items', { '7': { updated_at: '2024-01-03' } })],
+    );
+    expect(run.code).toBe(0);
+    // The migrated partition {project: "7"} is not the router's {parent_slice: {}, project: 7}, so
+    // (as in the CDK) partition 7 starts from start_datetime and the migrated entry is kept as it is.
+    expect(api.requestsTo('/items').map((r) => r.url)).toEqual(['/items?project=7&since=2024-01-01']);
+    expect(stateValues(run.messages).at(-1)).toEqual({
+      use_global_cursor: false,
+      states: [
+        { partition: { project: '7' }, cursor: { updated_at: '2024-01-03' } },
+        { partition: { parent_slice: {}, project: 7 }, cursor: { updated_at: '2024-01-04' } },
+      ],
+      state: { updated_at: '2024-01-04' },
+      lookback_window: 0,
+      // A substream router always reports its parents' state, empty without incremental_dependency.
+      parent_state: {},
+    });
+  });
+});
