@@ -78,6 +78,26 @@ describe('jsonl destination', () => {
     expect(readCommittedState(directory).files['users.jsonl']?.length).toBe(statSync(join(directory, 'users.jsonl')).size);
   });
 
+  it('overwrite resumes the .tmp file of a killed attempt only for the same generation', async () => {
+    const directory = newDirectory();
+    const destination = createDestination({ type: 'jsonl', directory });
+    const users = stream('users', {}, 'full_refresh_overwrite');
+    let writer = await destination.open([users], { syncId: 's1', connectionId: 'c1', generationId: 2 });
+    await writer.write('users', undefined, { id: 1 }, EMITTED_AT);
+    await writer.commit(streamState('users', { page: 1 }));
+    await writer.write('users', undefined, { id: 'uncommitted' }, EMITTED_AT);
+    await writer.abort();
+    writer = await destination.open([users], { syncId: 's1', connectionId: 'c1', generationId: 2 });
+    await writer.write('users', undefined, { id: 2 }, EMITTED_AT);
+    await writer.commit(streamState('users', { page: 2 }));
+    await writer.abort();
+    expect(ids(directory, 'users.jsonl.tmp')).toEqual([1, 2]);
+    writer = await destination.open([users], { syncId: 's2', connectionId: 'c1', generationId: 3 });
+    await writer.write('users', undefined, { id: 3 }, EMITTED_AT);
+    await writer.complete();
+    expect(ids(directory, 'users.jsonl')).toEqual([3]);
+  });
+
   it('refuses dedup at open() with a clear error', async () => {
     const destination = createDestination({ type: 'jsonl', directory: newDirectory() });
     await expect(
