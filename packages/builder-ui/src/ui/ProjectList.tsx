@@ -44,6 +44,8 @@ export function ProjectList(props: { onOpen: (id: string) => void }) {
     <div className="projects-page">
       <header className="topbar">
         <div className="brand"><span className="logo">M</span> Connector Builder</div>
+        <span className="spacer" />
+        <a className="topbar-link" href="#/connections">Connections →</a>
       </header>
       <main className="projects">
         <section className="card new-project">
