@@ -1,3 +1,4 @@
+import type { HttpRequest, HttpResponse } from '../requesters/http-client.js';
 import type { RequestOptions } from '../requesters/request-options.js';
 
 /**
@@ -11,6 +12,15 @@ export interface Authenticator {
    * credentials, so the request is worth one more try (OAuth, session tokens).
    */
   invalidate?(): Promise<boolean>;
+  /**
+   * Called on every attempt with the built request, for authenticators that must see it to sign
+   * it (the quota pool a request falls in decides which token it gets).
+   */
+  sign?(request: HttpRequest): Promise<void>;
+  /** Called with every response, so quota-tracking authenticators can reconcile their counters. */
+  onResponse?(request: HttpRequest, response: HttpResponse): void;
+  /** True when another credential can serve this request now, so a rate-limit wait can be skipped. */
+  hasAlternativeToken?(request: HttpRequest): boolean;
 }
 
 export const noAuth: Authenticator = {

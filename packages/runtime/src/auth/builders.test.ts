@@ -11,6 +11,7 @@ describe('authBuilders', () => {
       'LegacySessionTokenAuthenticator',
       'NoAuth',
       'OAuthAuthenticator',
+      'RateLimitedMultipleTokenAuthenticator',
       'SelectiveAuthenticator',
       'SessionTokenAuthenticator',
     ]);

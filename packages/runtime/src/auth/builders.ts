@@ -4,6 +4,7 @@ import { buildBasicHttpAuthenticator } from './basic-http.js';
 import { buildJwtAuthenticator } from './jwt.js';
 import { buildNoAuth } from './no-auth.js';
 import { buildOAuthAuthenticator } from './oauth.js';
+import { buildRateLimitedMultipleTokenAuthenticator } from './rate-limited-multiple-token.js';
 import { buildSelectiveAuthenticator } from './selective.js';
 import { buildLegacySessionTokenAuthenticator, buildSessionTokenAuthenticator } from './session-token.js';
 
@@ -18,4 +19,5 @@ export const authBuilders: Record<string, Builder> = {
   SessionTokenAuthenticator: buildSessionTokenAuthenticator,
   LegacySessionTokenAuthenticator: buildLegacySessionTokenAuthenticator,
   SelectiveAuthenticator: buildSelectiveAuthenticator,
+  RateLimitedMultipleTokenAuthenticator: buildRateLimitedMultipleTokenAuthenticator,
 };

@@ -149,8 +149,10 @@ export class HttpRequester {
     for (;;) {
       attempt += 1;
       const request = await this.buildRequest(args);
+      if (def.authenticator?.sign) await def.authenticator.sign(request);
       if (def.apiBudget) await def.apiBudget.acquire(request);
       const outcome = await this.exchange(request, args.kind);
+      if (outcome.response) def.authenticator?.onResponse?.(request, outcome.response);
       if (outcome.response && def.apiBudget) def.apiBudget.onResponse(request, outcome.response);
       let resolution = handler.interpret(outcome);
       let bodies: unknown[] = [];
@@ -194,8 +196,11 @@ export class HttpRequester {
           const elapsed = (run.clock() - startedAt) / 1000;
           const outOfTime = handler.maxTimeSeconds !== undefined && elapsed >= handler.maxTimeSeconds;
           if (attempt >= maxAttempts || outOfTime) throw this.failure(request, outcome, resolution, true);
+          // Rate limited on a credential another one can replace: retry on it instead of waiting
+          // (the CDK's token-rotation backoff of 0.1 s, instead of the strategies').
+          const rotate = resolution.action === 'RATE_LIMITED' && def.authenticator?.hasAlternativeToken?.(request) === true;
           // As the CDK: a configured strategy's wait gets one extra second.
-          const configured = handler.backoffSeconds(outcome, attempt);
+          const configured = rotate ? TOKEN_ROTATION_BACKOFF_SECONDS : handler.backoffSeconds(outcome, attempt);
           const wait = configured !== undefined && configured > 0 ? configured + 1 : defaultBackoffSeconds(outcome, attempt, run.clock);
           run.logger.info(
             `${describe(request)} ${statusOf(outcome)}: ${resolution.message ?? resolution.action}; retry ${attempt} of ${maxAttempts - 1} in ${wait.toFixed(1)}s`,
@@ -247,6 +252,8 @@ export class HttpRequester {
 function setContentType(headers: Record<string, string>, type: string): void {
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['Content-Type'] = type;
 }
+
+const TOKEN_ROTATION_BACKOFF_SECONDS = 0.1;
 
 /** The property chunk the retriever put on the slice; its absence is a wiring error, as in the CDK. */
 function queryPropertiesOf(slice: StreamSlice): string[] {
