@@ -197,6 +197,38 @@ describe('DatetimeBasedCursor', () => {
   });
 });
 
+describe('DatetimeBasedCursor bounds', () => {
+  it('MinMaxDatetime: min_datetime raises the start, max_datetime lowers the end', async () => {
+    api = await startMockApi([{ path: '/items', handler: byWindow }]);
+    const run = await read(`      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%dT%H:%M:%SZ"
+      start_datetime:
+        type: MinMaxDatetime
+        datetime: "{{ config['start'] }}"
+        datetime_format: "%Y-%m-%dT%H:%M:%SZ"
+        min_datetime: "2024-01-02T00:00:00Z"
+      end_datetime:
+        type: MinMaxDatetime
+        datetime: "2030-01-01T00:00:00Z"
+        datetime_format: "%Y-%m-%dT%H:%M:%SZ"
+        max_datetime: "2024-01-03T10:00:00Z"
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }
+      end_time_option: { type: RequestOption, inject_into: request_parameter, field_name: until }`);
+    expect(api.requests.map((r) => [r.query.since, r.query.until])).toEqual([['2024-01-02T00:00:00Z', '2024-01-03T10:00:00Z']]);
+    expect(records(run.messages).map((r) => r.id)).toEqual([2]);
+    expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '2024-01-03T09:00:00Z' });
+  });
+
+  it('a state already at the end of the sync: no request, the state is written back unchanged', async () => {
+    api = await startMockApi([{ path: '/items', handler: byWindow }]);
+    const run = await read(DAILY, [streamState('items', { updated_at: '2024-01-03T12:00:00Z' })]);
+    expect(api.requests).toEqual([]);
+    expect(records(run.messages)).toEqual([]);
+    expect(stateValues(run.messages)).toEqual([{ updated_at: '2024-01-03T12:00:00Z' }]);
+  });
+});
+
 describe('IncrementingCountCursor', () => {
   const cursor = `      type: IncrementingCountCursor
       cursor_field: id

@@ -340,4 +340,43 @@ ${selector}
     expect(urls(api.requests)).toEqual(['/items?r=eu&since=2024-01-03', '/items?r=us&since=2024-01-05']);
     expect(records(second.messages).map((r) => r.id)).toEqual([1, 2]);
   });
+
+  it('global_substream_cursor: one global cursor (the highest value) for all partitions, resumed by all', async () => {
+    const data: Record<string, Array<{ id: number; updated_at: string }>> = {
+      eu: [{ id: 1, updated_at: '2024-01-03' }],
+      us: [{ id: 2, updated_at: '2024-01-05' }],
+    };
+    api = await startMockApi([
+      {
+        path: '/items',
+        handler: (req) => ({ body: { data: (data[String(req.query.r)] ?? []).filter((r) => r.updated_at >= String(req.query.since)) } }),
+      },
+    ]);
+    const streams = `  - type: DeclarativeStream
+    name: projects
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: items }
+${selector}
+      partition_router:
+        type: ListPartitionRouter
+        values: [eu, us]
+        cursor_field: r
+        request_option: { type: RequestOption, inject_into: request_parameter, field_name: r }
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-01"
+      global_substream_cursor: true
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }`;
+    const first = await read(streams, [{ name: 'projects', syncMode: 'incremental' }]);
+    expect(stateValues(first.messages).at(-1)).toEqual({ use_global_cursor: true, state: { updated_at: '2024-01-05' }, lookback_window: 0 });
+
+    api.reset();
+    const second = await read(streams, [{ name: 'projects', syncMode: 'incremental' }], {}, [states(first.messages).at(-1)]);
+    expect(urls(api.requests)).toEqual(['/items?r=eu&since=2024-01-05', '/items?r=us&since=2024-01-05']);
+    expect(records(second.messages).map((r) => r.id)).toEqual([2]);
+  });
 });
