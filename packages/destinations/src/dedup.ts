@@ -11,8 +11,13 @@ export function valueAtPath(data: Record<string, unknown>, path: string[]): unkn
   return current;
 }
 
+let keylessRecords = 0;
+
+/** The record's key as text; a record with a missing key part gets a key of its own (it is never deduplicated). */
 export function primaryKeyOf(data: Record<string, unknown>, primaryKey: string[][]): string {
-  return JSON.stringify(primaryKey.map((path) => valueAtPath(data, path) ?? null));
+  const parts = primaryKey.map((path) => valueAtPath(data, path));
+  if (parts.some((part) => part === null || part === undefined)) return `keyless:${(keylessRecords += 1)}`;
+  return JSON.stringify(parts);
 }
 
 /** -1, 0 or 1; a missing cursor sorts below any present one. */

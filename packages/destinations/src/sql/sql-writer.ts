@@ -9,7 +9,7 @@ import type { LayoutColumn, SqlDialect, SqlSession, TableName } from './session.
 import { saveState } from './state-table.js';
 import { ensureTable, readLayout, tableSql } from './table-layout.js';
 
-/** Rows of an append stream are sent to the database (inside the open transaction) this many at a time. */
+/** Rows are sent to the database (inside the open transaction) this many at a time. */
 const FLUSH_ROWS = 5_000;
 
 const OVERWRITE_SUFFIX = '_airbyte_tmp';
@@ -38,7 +38,7 @@ interface StreamTarget {
   layout: LayoutColumn[];
   metaIndex: number;
   pending: PendingRecord[];
-  /** Dedup streams keep only the winning record per primary key until commit. */
+  /** Dedup streams keep only the winning record per primary key until merged (at commit, or when many keys are pending). */
   pendingByKey: Map<string, PendingRecord> | undefined;
   uncommitted: number;
   committed: number;
@@ -131,6 +131,11 @@ export class SqlWriter implements DestinationWriter {
       const pk = primaryKeyOf(data, target.stream.primaryKey);
       const existing = target.pendingByKey.get(pk);
       if (!existing || supersedes(data, existing.data, target.stream.cursorField)) target.pendingByKey.set(pk, record);
+      // Merged early inside the open transaction, so memory stays bounded; later merges still see these rows.
+      if (target.pendingByKey.size >= FLUSH_ROWS) {
+        await this.begin();
+        await this.mergeDedup(target);
+      }
       return;
     }
     target.pending.push(record);
@@ -223,8 +228,9 @@ export class SqlWriter implements DestinationWriter {
     await this.session.execute(`DROP TABLE IF EXISTS ${batchSql}`);
     await this.session.execute(`CREATE TEMP TABLE ${batchSql} AS SELECT * FROM ${finalSql} LIMIT 0`);
     await this.session.insertRows(batch, target.layout, winners.map((record) => this.rowOf(target, record)));
+    // Plain equality (not IS NOT DISTINCT FROM) lets the database hash-join; a NULL key never matches, so such rows are kept.
     const sameKey = target.stream.primaryKey
-      .map((path) => `${this.pathSql('f', path, target.layout)} IS NOT DISTINCT FROM ${this.pathSql('b', path, target.layout)}`)
+      .map((path) => `${this.pathSql('f', path, target.layout)} = ${this.pathSql('b', path, target.layout)}`)
       .join(' AND ');
     const cursor = target.stream.cursorField;
     // Missing cursors sort lowest; on equal cursors the batch (later) row wins.

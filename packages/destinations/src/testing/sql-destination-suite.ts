@@ -208,6 +208,8 @@ export function describeSqlDestination(title: string, newHarness: () => Promise<
         await writer.write('orders', undefined, { id: 1, updated: 2, note: 'older, later' }, EMITTED_AT);
         await writer.commit(streamState('orders', { updated: 3 }));
         await writer.write('orders', undefined, { id: 4, updated: null, note: 'no cursor' }, EMITTED_AT);
+        await writer.write('orders', undefined, { id: null, updated: 1, note: 'no key' }, EMITTED_AT);
+        await writer.write('orders', undefined, { updated: 1, note: 'no key' }, EMITTED_AT);
         await writer.complete();
 
         writer = await destination.open([orders], { syncId: 's2', connectionId: 'c1' });
@@ -223,9 +225,34 @@ export function describeSqlDestination(title: string, newHarness: () => Promise<
           [2, 1, 'tie, later wins'],
           [3, 1, 'new'],
           [4, 0, 'cursor beats none'],
+          [null, 1, 'no key'],
+          [null, 1, 'no key'],
         ]);
       });
     });
+
+    it('dedup stays right when a window holds more keys than one merge, and abort undoes early merges', async () => {
+      await withDestination(async (destination, harness) => {
+        const orders = stream('orders', { id: { type: 'integer' }, updated: { type: 'integer' } }, 'incremental_append_dedup', {
+          primaryKey: [['id']],
+          cursorField: ['updated'],
+        });
+        let writer = await destination.open([orders], { syncId: 's1', connectionId: 'c1' });
+        for (let id = 0; id < 6_000; id += 1) await writer.write('orders', undefined, { id, updated: 1 }, EMITTED_AT);
+        for (let id = 0; id < 100; id += 1) await writer.write('orders', undefined, { id, updated: 0 }, EMITTED_AT);
+        for (let id = 100; id < 200; id += 1) await writer.write('orders', undefined, { id, updated: 2 }, EMITTED_AT);
+        await writer.complete();
+        let rows = await harness.rows('orders', 'id');
+        expect(rows.length).toBe(6_000);
+        expect([rows[0]?.['updated'], rows[150]?.['updated'], rows[5_999]?.['updated']]).toEqual([1, 2, 1]);
+
+        writer = await destination.open([orders], { syncId: 's2', connectionId: 'c1' });
+        for (let id = 0; id < 6_000; id += 1) await writer.write('orders', undefined, { id: id + 10_000, updated: 5 }, EMITTED_AT);
+        await writer.abort();
+        rows = await harness.rows('orders', 'id');
+        expect(rows.length).toBe(6_000);
+      });
+    }, 60_000);
 
     it('dedup on a composite, nested primary key without a cursor keeps the later record', async () => {
       await withDestination(async (destination, harness) => {
