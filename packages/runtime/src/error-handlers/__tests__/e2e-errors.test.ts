@@ -271,6 +271,15 @@ describe('CompositeErrorHandler and defaults', () => {
     expect(run.sleeps).toHaveLength(1);
   });
 
+  it('a response cut off mid-body (the socket closes before content-length bytes) is retried like a connection error', async () => {
+    api = await startMockApi([{ path: '/items', handler: faults.failTimes(1, { body: { data: [{ id: 1 }, { id: 2 }] }, truncateAt: 10 }, ok([1, 2])) }]);
+    const run = await read('');
+    expect(run.code).toBe(0);
+    expect(ids(run)).toEqual([1, 2]);
+    expect(api.requests).toHaveLength(2);
+    expect(run.sleeps).toHaveLength(1);
+  });
+
   it('a connection that is always refused ends as a transient_error after the retries', async () => {
     api = await startMockApi([]);
     const url = api.url;
