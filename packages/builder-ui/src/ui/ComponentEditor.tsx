@@ -9,11 +9,26 @@ export interface ComponentContext {
   errors?: Array<{ message: string; path?: string }>;
 }
 
-/** The server's messages about the value at `path` (or inside it, for lists and mappings). */
+/** Beside a field, the file/path/line prefix of a server message only repeats where it is. */
+export function fieldMessage(message: string): string {
+  return message.replace(/^[^\s:]+: \S+ \(line \d+\): /, '');
+}
+
+/** The field a "missing required field 'x'" error (reported at the component) is about. */
+export function missingField(message: string): string | undefined {
+  return /missing required field '([^']+)'/.exec(message)?.[1];
+}
+
+/**
+ * The server's messages about the value at `path` (or inside it, for lists and mappings); a
+ * required field left empty is reported at its component, so that one is matched by name.
+ */
 export function errorsAt(ctx: ComponentContext, path: string | undefined): string | undefined {
   if (!path || !ctx.errors) return undefined;
-  const hit = ctx.errors.filter((e) => e.path === path || e.path?.startsWith(`${path}[`));
-  return hit.length ? hit.map((e) => e.message).join('; ') : undefined;
+  const dot = path.lastIndexOf('.');
+  const [owner, key] = dot > 0 ? [path.slice(0, dot), path.slice(dot + 1)] : ['', ''];
+  const hit = ctx.errors.filter((e) => e.path === path || e.path?.startsWith(`${path}[`) || (key && e.path === owner && missingField(e.message) === key));
+  return hit.length ? hit.map((e) => fieldMessage(e.message)).join('; ') : undefined;
 }
 
 interface Props {

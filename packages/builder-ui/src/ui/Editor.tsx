@@ -67,6 +67,12 @@ export function Editor(props: { id: string; onBack: () => void }) {
   const [result, setResult] = useState<StreamRead>();
   const [runError, setRunError] = useState<string>();
   const [adding, setAdding] = useState<{ name: string; path: string } | undefined>();
+  // after a stream is added from the keyboard, focus moves to its form (not back to the page top)
+  const [focusForm, setFocusForm] = useState(0);
+  const mainRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (focusForm) mainRef.current?.querySelector<HTMLElement>('.panel-head h2')?.focus();
+  }, [focusForm]);
 
   const docRef = useRef<Document | null>(null);
   const textRef = useRef('');
@@ -269,6 +275,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
     setView({ kind: 'stream', index: count });
     setAdding(undefined);
     setMode('form');
+    setFocusForm((n) => n + 1);
   };
 
   const download = async () => {
@@ -346,7 +353,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
           ) : null}
         </nav>
 
-        <main className="main">
+        <main className="main" ref={mainRef}>
           {serverErrors.length ? (
             <div className="error-box validation" role="alert" data-testid="validation-errors">
               {serverErrors.map((e, i) => (

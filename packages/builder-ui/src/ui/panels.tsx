@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { SLOTS } from '../model/components.js';
+import { COMPONENTS, SLOTS } from '../model/components.js';
 import { emptyInput, type GlobalForm, type InputForm, type InputType, type StreamForm } from '../model/form.js';
-import type { Obj } from '../model/refs.js';
-import { ComponentEditor, type ComponentContext } from './ComponentEditor.js';
+import { isPlainObject, type Obj } from '../model/refs.js';
+import { ComponentEditor, fieldMessage, missingField, type ComponentContext } from './ComponentEditor.js';
 import { Checkbox, Field, JsonInput, KeyValueInput, ListInput, Section, Select, TextInput, YamlOnlyNote } from './fields.js';
 
 export interface ManifestError {
@@ -13,12 +13,17 @@ export interface ManifestError {
 
 function errorsFor(errors: ManifestError[], ...needles: string[]): string | undefined {
   const hit = errors.filter((e) => e.path && needles.some((n) => e.path!.includes(n)));
-  return hit.length ? hit.map((e) => e.message).join('; ') : undefined;
+  return hit.length ? hit.map((e) => fieldMessage(e.message)).join('; ') : undefined;
 }
 
-/** Errors about a whole component (its own path); errors about one of its fields are shown beside that field. */
-function errorsOn(errors: ManifestError[], path: string): string | undefined {
-  const hit = errors.filter((e) => e.path === path);
+/**
+ * Errors about a whole component (its own path). Errors about one of its fields, including a
+ * required field the form shows but left empty, are shown beside that field instead.
+ */
+function errorsOn(errors: ManifestError[], path: string, component: unknown): string | undefined {
+  const type = isPlainObject(component) && typeof component.type === 'string' ? component.type : '';
+  const shown = new Set(COMPONENTS[type]?.fields.map((f) => f.key) ?? []);
+  const hit = errors.filter((e) => e.path === path && !shown.has(missingField(e.message) ?? ''));
   return hit.length ? hit.map((e) => e.message).join('; ') : undefined;
 }
 
@@ -144,7 +149,7 @@ export function StreamPanel(props: {
   return (
     <div className="panel">
       <div className="panel-head">
-        <h2>Stream <span className="mono">{s.name}</span></h2>
+        <h2 tabIndex={-1}>Stream <span className="mono">{s.name}</span></h2>
         <div className="tools">
           <button type="button" className="small" onClick={() => props.onMove(-1)} disabled={index === 0} title="Move this stream up" aria-label="Move stream up">↑</button>
           <button type="button" className="small" onClick={() => props.onMove(1)} disabled={index >= count - 1} title="Move this stream down" aria-label="Move stream down">↓</button>
@@ -197,15 +202,15 @@ export function StreamPanel(props: {
         </Field>
       </Section>
       <Section title="Pagination" open={!!s.paginator} badge={s.paginator ? String(s.paginator.type) : 'none'} error={!!errorsFor(errors, 'paginator')}>
-        <ErrorBox text={errorsOn(errors, `${at}.retriever.paginator`)} />
+        <ErrorBox text={errorsOn(errors, `${at}.retriever.paginator`, s.paginator)} />
         <ComponentEditor label="Pagination" value={s.paginator} types={SLOTS.paginator} noneLabel="(none)" ctx={ctx} at={`${at}.retriever.paginator`} onChange={(v) => set('paginator', v)} />
       </Section>
       <Section title="Incremental sync" open={!!s.incrementalSync} badge={s.incrementalSync ? String(s.incrementalSync.type) : 'off'} error={!!errorsFor(errors, 'incremental_sync')}>
-        <ErrorBox text={errorsOn(errors, `${at}.incremental_sync`)} />
+        <ErrorBox text={errorsOn(errors, `${at}.incremental_sync`, s.incrementalSync)} />
         <ComponentEditor label="Cursor" value={s.incrementalSync} types={SLOTS.incrementalSync} noneLabel="(full refresh only)" ctx={ctx} at={`${at}.incremental_sync`} onChange={(v) => set('incrementalSync', v)} />
       </Section>
       <Section title="Partitioning" open={!!s.partitionRouter} badge={s.partitionRouter ? (routerList ? 'several' : String((s.partitionRouter as Obj).type)) : 'none'} error={!!errorsFor(errors, 'partition_router')}>
-        <ErrorBox text={routerList ? errorsFor(errors, 'partition_router') : errorsOn(errors, `${at}.retriever.partition_router`)} />
+        <ErrorBox text={routerList ? errorsFor(errors, 'partition_router') : errorsOn(errors, `${at}.retriever.partition_router`, s.partitionRouter)} />
         {routerList ? (
           <>
             <YamlOnlyNote>several partition routers combined; edit them as JSON.</YamlOnlyNote>
