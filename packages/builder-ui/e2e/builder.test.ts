@@ -335,8 +335,8 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
   });
 
   it('builds incremental and parent/child streams with the keyboard and forms; the CLI reads the downloaded YAML alike', async () => {
-    // keyboard: the name field has focus, Enter creates the project
-    await page.goto(base);
+    // keyboard: the name field has focus, Enter creates the project (a fresh load: a hash change would not remount)
+    await page.goto(`${base}/?fresh`);
     await until('name focused', () => page.evaluate(() => document.activeElement?.getAttribute('aria-label')), (v) => v === 'Connector name');
     await page.keyboard.type('Shop API');
     await page.keyboard.press('Enter');
@@ -354,6 +354,10 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
       await page.keyboard.type(path);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: `Stream ${name}` }).waitFor();
+      // focus moved to the new stream's form: Tab continues there
+      await until('focus on the stream', () => page.evaluate(() => document.activeElement?.textContent), (t) => t === `Stream ${name}`);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => !!document.activeElement?.closest('.form-pane'))).toBe(true);
     };
     const recordPath = async (part: string) => {
       const selector = page.locator('.field', { hasText: 'Record selector (field path)' });
@@ -386,6 +390,17 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await step.fill('P1D');
     await count(stepField.getByTestId('field-error'), 0);
     await page.getByLabel(/^Cursor granularity/).fill('PT1S');
+    // a required field left empty: the server's complaint is shown beside that field, not in a box atop the section
+    const cursorField = page.getByLabel('Cursor field');
+    await cursorField.fill('');
+    const cursorFieldBox = page.locator('.field', { has: cursorField });
+    await hasText(cursorFieldBox.getByTestId('field-error'), "missing required field 'cursor_field'");
+    await visible(page.getByTestId('validation-errors'));
+    await count(page.locator('.section', { hasText: 'Incremental sync' }).locator('.section-body > .error-box'), 0);
+    await cursorFieldBox.scrollIntoViewIfNeeded();
+    await snap('server-error-beside-field');
+    await cursorField.fill('updated_at');
+    await count(page.getByTestId('validation-errors'), 0);
     await hasValue(page.locator('.nested', { hasText: 'Inject start time into' }).getByLabel('Field name'), 'since');
     await page.getByLabel('Inject end time into').selectOption('RequestOption');
     await page.locator('.nested', { hasText: 'Inject end time into' }).getByLabel('Field name').fill('until');
@@ -393,6 +408,8 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await hasText(page.locator('.missing-inputs'), 'start_date');
     await page.locator('.missing-inputs').getByRole('button').click();
     await count(page.locator('.missing-inputs'), 0);
+    await page.locator('summary', { hasText: 'Incremental sync' }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector('.form-pane')?.scrollBy(0, 300));
     await snap('incremental-form');
 
     await page.locator('input[name="tv-api_key"]').fill('secret-token');
