@@ -232,6 +232,24 @@ describe('OAuthAuthenticator', () => {
     expect(dataRequests().map((r) => r.headers.authorization)).toEqual(['Bearer cc-token']);
   });
 
+  it('an Authorization refresh header keeps the client credentials out of the body; send_refresh_request_as_query_params moves the arguments to the URL', async () => {
+    api = await startMockApi([{ method: 'POST', path: '/oauth/token', response: { body: { access_token: 'tok', expires_in: 60 } } }, itemsRoute]);
+    const oauth = (extra: string) => `        authenticator:
+          type: OAuthAuthenticator
+          token_refresh_endpoint: "{{ config['base_url'] }}/oauth/token"
+          client_id: c
+          client_secret: s
+          refresh_token: r
+${extra}`;
+    const withHeader = await read(oauth(`          refresh_request_headers: { Authorization: "Basic {{ ('c:s') | base64encode }}" }`), {});
+    const asQuery = await read(oauth('          send_refresh_request_as_query_params: true'), {});
+    expect([withHeader.code, asQuery.code]).toEqual([0, 0]);
+    expect(api.requestsTo('/oauth/token').map((r) => [r.url, r.headers.authorization, r.body])).toEqual([
+      ['/oauth/token', `Basic ${Buffer.from('c:s').toString('base64')}`, 'grant_type=refresh_token&refresh_token=r'],
+      ['/oauth/token?grant_type=refresh_token&client_id=c&client_secret=s&refresh_token=r', undefined, ''],
+    ]);
+  });
+
   it('token expiry mid-read (expires_in): refreshed once before the next page, then the read continues', async () => {
     let now = T0;
     let issued = 0;
