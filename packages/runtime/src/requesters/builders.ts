@@ -62,7 +62,8 @@ function resolveRequestBody(model: Model, ctx: BuildContext): { bodyJson: unknow
         if (typeof query !== 'object' || query === null || Array.isArray(query)) {
           throw bctx.error('MANIFEST_INVALID', 'RequestBodyGraphQL.value must be an object with a query', body);
         }
-        bodyJson = Object.fromEntries(Object.entries(query).filter(([key, value]) => value !== null && key !== 'type'));
+        // pydantic's .dict(exclude_none=True): top-level nulls go, extra fields stay.
+        bodyJson = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== null));
         break;
       }
       case 'RequestBodyPlainText':

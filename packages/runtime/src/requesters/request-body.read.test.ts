@@ -66,14 +66,14 @@ describe('request_body', () => {
     });
   });
 
-  it('RequestBodyGraphQL: the query object (extra fields kept, nulls dropped) as JSON', async () => {
+  it('RequestBodyGraphQL: the query object (extra fields kept; nulls dropped at every level, as the nested interpolation does) as JSON', async () => {
     const sent = await bodyOf(`
         http_method: POST
         request_body:
           type: RequestBodyGraphQL
           value:
             query: "query { items(first: {{ 5 }}) { id } }"
-            variables: { after: "x" }
+            variables: { after: "x", before: null }
             operationName: null`);
     expect(sent).toEqual({
       method: 'POST',
