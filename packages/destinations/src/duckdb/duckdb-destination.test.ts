@@ -17,16 +17,15 @@ function normalize(value: unknown, dataType: string): unknown {
 
 async function duckdbHarness(): Promise<SqlHarness> {
   const path = join(mkdtempSync(join(tmpdir(), 'manifold-duckdb-')), 'warehouse.duckdb');
-  let acquired = false;
+  // Each query opens and lets go of the file, so a child process (crash tests) can take its lock.
   const query = async (sql: string, params: string[] = []): Promise<Array<Record<string, unknown>>> => {
     const instance = await acquireInstance(path);
-    if (acquired) await releaseInstance(path);
-    acquired = true;
     const connection = await instance.connect();
     try {
       return (await connection.runAndReadAll(sql, params)).getRowObjectsJS() as Array<Record<string, unknown>>;
     } finally {
       connection.closeSync();
+      await releaseInstance(path);
     }
   };
   const columnTypes = async (table: string): Promise<Record<string, string>> => {
@@ -46,9 +45,7 @@ async function duckdbHarness(): Promise<SqlHarness> {
       const rows = await query(`SELECT * FROM main."${table}"${orderBy ? ` ORDER BY "${orderBy}"` : ''}`);
       return rows.map((row) => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, normalize(value, types[name] ?? '')])));
     },
-    async dispose() {
-      if (acquired) await releaseInstance(path);
-    },
+    async dispose() {},
   };
 }
 

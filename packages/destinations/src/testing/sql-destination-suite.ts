@@ -366,6 +366,27 @@ export function describeSqlDestination(title: string, newHarness: () => Promise<
       });
     }, 60_000);
 
+    it('an overwrite killed mid-batch leaves the old table; the same generation resumes its committed rows', async () => {
+      await withDestination(async (destination, harness) => {
+        const users = stream('users', { id: { type: 'integer' }, pad: { type: 'string' } }, 'full_refresh_overwrite');
+        let writer = await destination.open([users], { syncId: 's0', connectionId: 'c1', generationId: 0 });
+        await writer.write('users', undefined, { id: -1 }, EMITTED_AT);
+        await writer.complete();
+        // DuckDB lets one process at a time open a file: the child needs it released.
+        await destination.close();
+        // The crash writer opens with generationId 1.
+        await killWriterMidBatch({ config: harness.config, stream: users, committed: 100, uncommitted: 6_000, connectionId: 'c1' });
+        expect((await harness.rows('users')).map((row) => row['id'])).toEqual([-1]);
+        expect(await destination.readState('c1')).toEqual([streamState('users', { cursor: 100 })]);
+
+        writer = await destination.open([users], { syncId: 's1', connectionId: 'c1', generationId: 1 });
+        await writer.write('users', undefined, { id: 100 }, EMITTED_AT);
+        await writer.complete();
+        const ids = (await harness.rows('users', 'id')).map((row) => row['id']);
+        expect(ids).toEqual(Array.from({ length: 101 }, (_, id) => id));
+      });
+    }, 60_000);
+
     it('resetStream drops one stream’s rows and state and keeps the others', async () => {
       await withDestination(async (destination, harness) => {
         const streams = [stream('a', { id: { type: 'integer' } }), stream('b', { id: { type: 'integer' } })];
