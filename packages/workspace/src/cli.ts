@@ -3,7 +3,7 @@
  * what went wrong and what to do, on stderr, with a non-zero exit code.
  */
 import { isRuntimeError } from '@manifold/runtime';
-import { flagsHelp, parseArgs } from './cli/args.js';
+import { type FlagSpec, flagsHelp, parseArgs } from './cli/args.js';
 import type { CliIO, Command } from './cli/command.js';
 import { connectionCreate, connectionDelete, connections } from './cli/commands/connections.js';
 import { connectors, publish } from './cli/commands/connectors.js';
@@ -31,6 +31,8 @@ export const COMMANDS: Command[] = [
   reset,
 ];
 
+const WORKSPACE_FLAG: FlagSpec = { type: 'string', value: 'dir', help: 'the workspace directory' };
+
 const GROUPS = new Set(['source', 'destination', 'connection']);
 
 function overview(): string {
@@ -52,7 +54,7 @@ function usageOf(command: Command): string {
 }
 
 function commandHelp(command: Command): string {
-  const flags = flagsHelp({ ...command.flags, workspace: { type: 'string', value: 'dir', help: 'the workspace directory' } });
+  const flags = flagsHelp({ ...command.flags, workspace: WORKSPACE_FLAG });
   return `usage: manifold ${usageOf(command)} [flags]\n\n${command.summary}\n${command.details ? `\n${command.details}\n` : ''}\nFlags:\n${flags}\n`;
 }
 
@@ -100,7 +102,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     options.signal.addEventListener('abort', stop, { once: true });
   }
   try {
-    const args = parseArgs(words.slice(name.split(' ').length), command.flags, `usage: manifold ${usageOf(command)} [flags] (see --help)`);
+    const args = parseArgs(words.slice(name.split(' ').length), { ...command.flags, workspace: WORKSPACE_FLAG }, `usage: manifold ${usageOf(command)} [flags] (see --help)`);
     const workspace = openWorkspace(workspaceDir ?? defaultWorkspaceDir(io.env), { env: io.env, ...options.workspace });
     return await command.run({ args, workspace, io, signal: controller.signal });
   } catch (error) {
@@ -118,7 +120,13 @@ function takeWorkspaceFlag(argv: string[]): { workspaceDir: string | undefined; 
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] as string;
     if (arg === '--workspace') {
-      workspaceDir = argv[index + 1];
+      // A missing value is left for the command's parser, which names the flag.
+      const value = argv[index + 1];
+      if (value === undefined || value.startsWith('--')) {
+        rest.push(arg);
+        continue;
+      }
+      workspaceDir = value;
       index++;
     } else if (arg.startsWith('--workspace=')) {
       workspaceDir = arg.slice('--workspace='.length);

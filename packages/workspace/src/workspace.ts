@@ -325,19 +325,25 @@ export class Workspace {
 
   async runSync(connectionIdOrName: string, options: SyncOptions = {}): Promise<SyncResult> {
     const connection = await this.connections.get(connectionIdOrName);
-    await this.assertNotRunning(connection);
-    const source = await this.sources.get(connection.sourceId);
-    const { process: sourceProcess, secrets: sourceSecrets } = await this.sourceProcess(source);
-    const { destination, secrets: destinationSecrets } = await this.openDestination(connection.destinationId);
-    const masker = new SecretMasker();
-    for (const value of [...sourceSecrets, ...destinationSecrets]) masker.add(typeof value === 'string' ? value : JSON.stringify(value));
+    const unlock = await this.syncs.lock(connection.id, connection.name);
     try {
-      return await runSync(
-        { connection, source: sourceProcess, destination, history: this.syncs, mask: (text) => masker.mask(text) },
-        options,
-      );
+      // Entries left running by a killed process are marked interrupted before this one starts.
+      await this.syncs.list(connection.id);
+      const source = await this.sources.get(connection.sourceId);
+      const { process: sourceProcess, secrets: sourceSecrets } = await this.sourceProcess(source);
+      const { destination, secrets: destinationSecrets } = await this.openDestination(connection.destinationId);
+      const masker = new SecretMasker();
+      for (const value of [...sourceSecrets, ...destinationSecrets]) masker.add(typeof value === 'string' ? value : JSON.stringify(value));
+      try {
+        return await runSync(
+          { connection, source: sourceProcess, destination, history: this.syncs, mask: (text) => masker.mask(text) },
+          options,
+        );
+      } finally {
+        await destination.close();
+      }
     } finally {
-      await destination.close();
+      await unlock();
     }
   }
 
@@ -361,32 +367,27 @@ export class Workspace {
   /** Forgets a stream (or every stream): its rows in the destination and its state. Returns the streams reset. */
   async reset(connectionIdOrName: string, stream?: string): Promise<string[]> {
     const connection = await this.connections.get(connectionIdOrName);
-    await this.assertNotRunning(connection);
     const targets = stream === undefined ? connection.streams : connection.streams.filter((s) => s.name === stream);
     if (targets.length === 0) {
       throw new WorkspaceError('NOT_FOUND', `connection '${connection.name}' has no stream named '${String(stream)}'`, {
         help: `Its streams: ${connection.streams.map((s) => s.name).join(', ')}`,
       });
     }
-    const { destination } = await this.openDestination(connection.destinationId);
+    const unlock = await this.syncs.lock(connection.id, connection.name);
     try {
-      for (const target of targets) await destination.resetStream(connection.id, { name: target.name, namespace: target.namespace });
+      const { destination } = await this.openDestination(connection.destinationId);
+      try {
+        for (const target of targets) await destination.resetStream(connection.id, { name: target.name, namespace: target.namespace });
+      } finally {
+        await destination.close();
+      }
     } finally {
-      await destination.close();
+      await unlock();
     }
     return targets.map((t) => t.name);
   }
 
   // Internals -------------------------------------------------------------------------------
-
-  private async assertNotRunning(connection: Connection): Promise<void> {
-    const running = (await this.syncs.list(connection.id)).find((entry) => entry.status === 'running');
-    if (running) {
-      throw new WorkspaceError('SYNC_RUNNING', `a sync of connection '${connection.name}' is already running (sync ${running.id}, pid ${running.pid})`, {
-        help: 'Wait for it to end, or stop that process',
-      });
-    }
-  }
 
   private connectionStreams(
     discovered: DiscoveredStream[],

@@ -5,7 +5,9 @@
  * the next time the connection's history is read or a sync starts.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WorkspaceError } from '../errors.js';
 import { readAll, writeJson } from '../json-files.js';
 import type { SyncEntry } from '../model.js';
 
@@ -38,6 +40,34 @@ export class HistoryStore {
       }
     }
     return entries.sort((a, b) => b.id.localeCompare(a.id));
+  }
+
+  /**
+   * One sync or reset of a connection at a time, across processes: `syncs/<id>/.lock` holds the
+   * owner's pid, created exclusively. A lock whose process is gone is taken over.
+   */
+  async lock(connectionId: string, connectionName: string): Promise<() => Promise<void>> {
+    const folder = this.folder(connectionId);
+    const path = join(folder, '.lock');
+    await mkdir(folder, { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(path, String(process.pid), { flag: 'wx' });
+        return () => rm(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+        throw new WorkspaceError('SYNC_RUNNING', `a sync or reset of connection '${connectionName}' is already running (pid ${owner})`, {
+          help: 'Wait for it to end, or stop that process',
+        });
+      }
+      await rm(path, { force: true });
+    }
+    throw new WorkspaceError('SYNC_RUNNING', `connection '${connectionName}' is locked by another process that just started`, {
+      help: 'Try again',
+    });
   }
 
   async save(entry: SyncEntry): Promise<void> {

@@ -138,6 +138,16 @@ describe('runSync', () => {
     expect(history.find((h) => h.id === stale.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('interrupted') });
   });
 
+  it('refuses a second sync of a connection while one is running', async () => {
+    const { workspace, connection } = await setup();
+    shop.delayMs = 200;
+    const first = workspace.runSync(connection.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(workspace.runSync(connection.id)).rejects.toThrow(/already running/);
+    await expect(workspace.reset(connection.id)).rejects.toThrow(/already running/);
+    expect((await first).status).toBe('succeeded');
+  });
+
   it('reset forgets the rows and state of one stream', async () => {
     const { workspace, connection, tables } = await setup();
     await workspace.runSync(connection.id);
