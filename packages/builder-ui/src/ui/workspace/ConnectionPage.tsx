@@ -38,6 +38,7 @@ export function ConnectionPage(props: { id: string }) {
     try {
       await workspaceApi.sync(props.id);
       events.follow();
+      void loadHistory();
     } catch (e) {
       setError((e as Error).message);
     } finally {

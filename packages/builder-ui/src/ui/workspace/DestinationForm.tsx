@@ -54,9 +54,11 @@ export function DestinationForm(props: { onCreated: (destination: WsDestination)
           </label>
         ))}
       </div>
-      <div className="field">
-        <label htmlFor="destination-name">Destination name<span className="req">*</span></label>
-        <input id="destination-name" value={name} onChange={(e) => setName(e.target.value)} />
+      <div className="grid2">
+        <div className="field">
+          <label htmlFor="destination-name">Destination name<span className="req">*</span></label>
+          <input id="destination-name" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
       </div>
       <SpecForm idPrefix="destination-config" inputs={inputs} values={values} onChange={setValues} />
       {error ? <div className="error-box" role="alert">{error}</div> : null}

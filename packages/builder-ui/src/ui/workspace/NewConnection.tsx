@@ -75,7 +75,7 @@ export function NewConnection() {
     );
   }
   return (
-    <form aria-label="New connection" onSubmit={(e) => { e.preventDefault(); void create(); }}>
+    <form className="ws-stack" aria-label="New connection" onSubmit={(e) => { e.preventDefault(); void create(); }}>
       <div className="ws-head"><div><h2>New connection</h2><p className="lede">Pick what to read, where to write it, and how each stream syncs.</p></div></div>
       <section className="card">
         <div className="grid2">

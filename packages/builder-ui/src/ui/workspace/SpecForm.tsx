@@ -22,13 +22,13 @@ export function SpecForm(props: { inputs: InputForm[]; values: TestingValues; on
     <div className="ws-spec-form grid2">
       {inputs.map((input) => {
         const fieldId = `${idPrefix}-${input.key}`;
-        const wide = input.type === 'object' || input.type === 'array' || input.description.length > 60;
+        const wide = input.type === 'object' || input.type === 'array' || input.description.length > 40;
         return (
           <div key={input.key} className={`field${wide ? ' wide' : ''}`}>
             <label htmlFor={fieldId}>
-              {input.title || input.key}
+              {input.title || humanized(input.key)}
               {input.required ? <span className="req">*</span> : null}
-              {input.title && input.title !== input.key ? <span className="tv-key mono">{input.key}</span> : null}
+              <span className="tv-key mono">{input.key}</span>
             </label>
             {input.enum.length > 0 || input.type === 'boolean' ? (
               <select id={fieldId} name={input.key} value={values[input.key] ?? ''} onChange={(e) => set(input.key, e.target.value)}>
@@ -55,6 +55,12 @@ export function SpecForm(props: { inputs: InputForm[]; values: TestingValues; on
       })}
     </div>
   );
+}
+
+/** A label for a property without a title: `start_date` → `Start date`. */
+function humanized(key: string): string {
+  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function placeholderOf(input: InputForm): string {

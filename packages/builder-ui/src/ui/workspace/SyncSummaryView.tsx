@@ -20,7 +20,7 @@ export function SyncSummaryView(props: { summary: SyncSummary }) {
       {summary.error ? <div className="error-box" role="alert">{summary.error}</div> : null}
       {streams.length > 0 ? (
         <table className="ws-table" aria-label="Records per stream">
-          <thead><tr><th>Stream</th><th className="num">Records read</th><th className="num">Bytes</th>{summary.recordsWritten ? <th className="num">Rows in destination</th> : null}</tr></thead>
+          <thead><tr><th>Stream</th><th className="num">Records read</th><th className="num">Bytes</th>{summary.recordsWritten ? <th className="num">Rows written</th> : null}</tr></thead>
           <tbody>
             {streams.map(([name, stats]) => (
               <tr key={name} data-stream={name}>
