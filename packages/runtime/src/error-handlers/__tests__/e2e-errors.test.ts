@@ -326,4 +326,59 @@ describe('api_budget', () => {
     // third call would wait about 10 days; see docs/coverage-4.md.)
     expect(run.sleeps).toEqual([60_000]);
   });
+
+  const threeSlices = `      partition_router:
+        type: ListPartitionRouter
+        values: [a, b, c]
+        cursor_field: r
+        request_option: { type: RequestOption, inject_into: request_parameter, field_name: r }`;
+
+  it('the API\'s ratelimit headers set the calls left and the reset time of a fixed window', async () => {
+    const resetAt = String(T0 / 1000 + 30);
+    api = await startMockApi([
+      { path: '/items', handler: () => ({ headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetAt }, body: { data: [{ id: 1 }] } }) },
+    ]);
+    const run = await runCli(
+      'read',
+      manifest(
+        '',
+        threeSlices.replace('[a, b, c]', '[a, b]'),
+        `api_budget:
+  type: HTTPAPIBudget
+  ratelimit_remaining_header: X-RateLimit-Remaining
+  ratelimit_reset_header: X-RateLimit-Reset
+  policies:
+    - { type: FixedWindowCallRatePolicy, period: PT1H, call_limit: 100, matchers: [] }`,
+      ),
+      { base_url: api.url },
+      configuredCatalog(['items']),
+    );
+    expect(run.code).toBe(0);
+    expect(api.requests).toHaveLength(2);
+    // No calls left after the first response, and the window resets 30 s after T0.
+    expect(run.sleeps).toEqual([30_000]);
+  });
+
+  it('MovingWindowCallRatePolicy limits only the requests its matcher selects', async () => {
+    api = await startMockApi([{ path: /.*/, response: ok([1]) }]);
+    const run = await runCli(
+      'read',
+      manifest(
+        '',
+        threeSlices,
+        `api_budget:
+  type: HTTPAPIBudget
+  policies:
+    - type: MovingWindowCallRatePolicy
+      rates: [{ type: Rate, limit: 2, interval: PT10S }]
+      matchers: [{ type: HttpRequestRegexMatcher, url_path_pattern: "/items" }]`,
+      ),
+      { base_url: api.url },
+      configuredCatalog(['items', 'other']),
+    );
+    expect(run.code).toBe(0);
+    expect(api.requests.map((r) => r.url).sort()).toEqual(['/items?r=a', '/items?r=b', '/items?r=c', '/other']);
+    // The third /items call waits until the first leaves the 10 s window; /other is not limited.
+    expect(run.sleeps).toEqual([10_000]);
+  });
 });
