@@ -13,6 +13,17 @@ describe('createDestination', () => {
   });
 });
 
+describe('createDestination config checks', () => {
+  it('names the missing or wrong field and the type', () => {
+    expect(() => createDestination({ type: 'duckdb' } as never)).toThrow("destination config (duckdb): 'path' is required");
+    expect(() => createDestination({ type: 'postgres', host: 'h', port: '5432', database: 'd', user: 'u' } as never)).toThrow(
+      "destination config (postgres): 'port' must be of type integer",
+    );
+    expect(() => createDestination({ type: 'jsonl', directory: '' })).toThrow("destination config (jsonl): 'directory' must be a non-empty string");
+    expect(() => createDestination({ type: 'postgres', host: 'h', port: 5432, database: 'd', user: 'u', password: '' })).not.toThrow();
+  });
+});
+
 describe('destinationSpecs', () => {
   const ajv = new Ajv({ strict: false });
 
