@@ -64,8 +64,8 @@ export function Editor(props: { id: string; onBack: () => void }) {
   const [values, setValues] = useState<TestingValues>({});
   const [limits, setLimits] = useState<Limits>({ records: 100, pages: 5, slices: 5 });
   const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<StreamRead>();
-  const [runError, setRunError] = useState<string>();
+  // the last test read of each stream: switching streams never shows another stream's records
+  const [reads, setReads] = useState<Record<string, { result?: StreamRead; error?: string }>>({});
   const [adding, setAdding] = useState<{ name: string; path: string } | undefined>();
   // after a stream is added from the keyboard, focus moves to its form (not back to the page top)
   const [focusForm, setFocusForm] = useState(0);
@@ -246,22 +246,22 @@ export function Editor(props: { id: string; onBack: () => void }) {
   const run = useCallback(async () => {
     if (testStream === undefined || running) return;
     setRunning(true);
-    setRunError(undefined);
+    const stream = testStream;
+    setReads((r) => ({ ...r, [stream]: { result: r[stream]?.result } }));
     try {
       const r = await api.read({
         manifest: flushText(), config: toConfig(inputs, values), stream: testStream,
         record_limit: limits.records, page_limit: limits.pages, slice_limit: limits.slices,
       });
-      setResult(r);
+      setReads((all) => ({ ...all, [stream]: { result: r } }));
       if (r.latest_config_update) {
         const next: TestingValues = { ...values };
         for (const [k, v] of Object.entries(r.latest_config_update)) if (v !== '****' && v !== undefined) next[k] = typeof v === 'string' ? v : JSON.stringify(v);
         setValues(next);
       }
     } catch (e) {
-      setResult(undefined);
       const b = e instanceof ApiError ? e.body : undefined;
-      setRunError(`${(e as Error).message}${b?.path ? ` (at ${b.path}${b.line ? `, line ${b.line}` : ''})` : b?.line ? ` (line ${b.line})` : ''}`);
+      setReads((all) => ({ ...all, [stream]: { error: `${(e as Error).message}${b?.path ? ` (at ${b.path}${b.line ? `, line ${b.line}` : ''})` : b?.line ? ` (line ${b.line})` : ''}` } }));
     } finally {
       setRunning(false);
     }
@@ -423,8 +423,8 @@ export function Editor(props: { id: string; onBack: () => void }) {
           limits={limits}
           onLimits={setLimits}
           running={running}
-          result={result}
-          error={runError}
+          result={testStream !== undefined ? reads[testStream]?.result : undefined}
+          error={testStream !== undefined ? reads[testStream]?.error : undefined}
           onRun={() => void run()}
           declaredSchema={declaredSchema}
           disabledReason={formBlocked ? 'Fix the YAML errors to test.' : undefined}

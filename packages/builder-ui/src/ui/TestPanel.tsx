@@ -189,7 +189,9 @@ export function TestPanel(props: {
 
 /** `{start_time: a, end_time: b}` → `start_time a · end_time b`; nested parts as compact JSON. */
 function describeSlice(d: Record<string, unknown>): string {
-  return Object.entries(d).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ');
+  return Object.entries(d)
+    .filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)) // an empty parent_slice says nothing
+    .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ');
 }
 
 /** What the slice asked for, and the state the connector would save after it. */
