@@ -408,8 +408,7 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await hasText(page.locator('.missing-inputs'), 'start_date');
     await page.locator('.missing-inputs').getByRole('button').click();
     await count(page.locator('.missing-inputs'), 0);
-    await page.locator('summary', { hasText: 'Incremental sync' }).scrollIntoViewIfNeeded();
-    await page.evaluate(() => document.querySelector('.form-pane')?.scrollBy(0, 300));
+    await page.locator('summary', { hasText: 'Incremental sync' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await snap('incremental-form');
 
     await page.locator('input[name="tv-api_key"]').fill('secret-token');
@@ -447,6 +446,8 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     const shownCustomers = await shownRecords(page);
 
     await addByKeyboard('customer_notes', "/customers/{{ stream_partition['customer_id'] }}/notes");
+    // a new stream shows no test read yet (not the previous stream's records)
+    await count(page.getByTestId('record-summary'), 0);
     await recordPath('data');
     await primaryKey('note_id');
     await page.locator('summary', { hasText: 'Partitioning' }).click();
@@ -472,6 +473,9 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     expect(mock.requestsTo('/customers/:id/notes').map((r) => r.path).slice(-3)).toEqual(['/customers/1/notes', '/customers/2/notes', '/customers/3/notes']);
     const shownNotes = await shownRecords(page);
     expect(shownNotes.perSlice).toEqual([2, 1, 2]);
+    // each stream keeps its own last test read
+    await page.getByRole('button', { name: 'orders', exact: true }).click();
+    await hasText(page.getByTestId('record-summary'), '6 records · 3 slices');
 
     // ── streams: duplicate, reorder, delete (the child keeps pointing at its parent) ──
     const streamList = () => page.locator('.stream-list li').allTextContents();
