@@ -2,7 +2,7 @@
  * QueryProperties through the real entrypoint against a local mock API: the exact requests sent
  * per property chunk and page, and the records as merged across chunks.
  */
-import { type MockApi, type MockRequest, configuredCatalog, errors, records, startMockApi, states } from '@manifold/testkit';
+import { type MockApi, type MockRequest, configuredCatalog, errors, records, startMockApi, states, streamState } from '@manifold/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSource } from '../../source/__tests__/harness.js';
 
@@ -250,6 +250,105 @@ describe('QueryProperties in request_parameters', () => {
     });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain('request_parameters can hold only one QueryProperties, found 2 (fields, more)');
+  });
+});
+
+describe('QueryProperties with incremental reads and ignored responses', () => {
+  it('chunks each time window, merges per day, and the state follows the merged records', async () => {
+    api = await startMockApi([
+      {
+        path: '/stats',
+        handler: (req) => {
+          const day = String(req.query.from);
+          const fields = String(req.query.metrics).split(',');
+          const row: Record<string, unknown> = { day, pivot: 'campaign-1' };
+          for (const field of fields) if (field.startsWith('m')) row[field] = `${field}@${day}`;
+          return { body: { data: [row] } };
+        },
+      },
+    ]);
+    const run = await runSource('read', {
+      manifest: manifest(
+        `
+        request_parameters:
+          metrics:
+            type: QueryProperties
+            property_list: [m1, m2, m3]
+            always_include_properties: [day]
+            property_chunking:
+              type: PropertyChunking
+              property_limit_type: property_count
+              property_limit: 2
+              record_merge_strategy: { type: GroupByKeyMergeStrategy, key: [day, pivot] }`,
+        '',
+        `
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: day
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-01"
+      end_datetime: "2024-01-03"
+      step: P1D
+      cursor_granularity: P1D
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: from }`,
+      ),
+      config: { base_url: api.url },
+      catalog: configuredCatalog([{ name: 'stats', syncMode: 'incremental', cursorField: ['day'] }]),
+      state: [streamState('stats', { day: '2023-12-31' })],
+    });
+    expect(errors(run.messages)).toEqual([]);
+    expect(urls(api.requests)).toEqual([
+      '/stats?metrics=day%2Cm1%2Cm2&from=2024-01-01',
+      '/stats?metrics=day%2Cm3&from=2024-01-01',
+      '/stats?metrics=day%2Cm1%2Cm2&from=2024-01-02',
+      '/stats?metrics=day%2Cm3&from=2024-01-02',
+    ]);
+    expect(records(run.messages)).toEqual([
+      { day: '2024-01-01', pivot: 'campaign-1', m1: 'm1@2024-01-01', m2: 'm2@2024-01-01', m3: 'm3@2024-01-01' },
+      { day: '2024-01-02', pivot: 'campaign-1', m1: 'm1@2024-01-02', m2: 'm2@2024-01-02', m3: 'm3@2024-01-02' },
+    ]);
+    // After each window, then once at the end.
+    expect(states(run.messages).map((s) => (s.stream as { stream_state: unknown }).stream_state)).toEqual([
+      { day: '2024-01-01' },
+      { day: '2024-01-02' },
+      { day: '2024-01-02' },
+    ]);
+  });
+
+  it('an ignored last chunk ends pagination, but the earlier chunks of the page still give their records', async () => {
+    api = await startMockApi([
+      {
+        path: '/stats',
+        handler: (req) =>
+          fieldsOf(req).includes('b')
+            ? { status: 404, body: { message: 'no such field' } }
+            : { body: { data: [{ id: 'r1', a: 1 }], next: 'p2' } },
+      },
+    ]);
+    const run = await runSource('read', {
+      manifest: manifest(
+        `
+        request_parameters:
+          fields:
+            type: QueryProperties
+            property_list: [a, b]
+            always_include_properties: [id]
+            property_chunking: { type: PropertyChunking, property_limit_type: property_count, property_limit: 1 }
+        error_handler:
+          type: DefaultErrorHandler
+          response_filters: [{ type: HttpResponseFilter, action: IGNORE, http_codes: [404] }]`,
+        `
+      paginator:
+        type: DefaultPaginator
+        pagination_strategy: { type: CursorPagination, cursor_value: "{{ response.next }}" }
+        page_token_option: { type: RequestOption, inject_into: request_parameter, field_name: cursor }`,
+      ),
+      config: { base_url: api.url },
+      catalog: configuredCatalog(['stats']),
+    });
+    expect(errors(run.messages)).toEqual([]);
+    expect(urls(api.requests)).toEqual(['/stats?fields=id%2Ca', '/stats?fields=id%2Cb']);
+    expect(records(run.messages)).toEqual([{ id: 'r1', a: 1 }]);
   });
 });
 
