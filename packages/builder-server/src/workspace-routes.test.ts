@@ -256,6 +256,7 @@ describe('/api/workspace', () => {
     const warehouse = await createWarehouse();
     const connection = json<{ id: string }>(await call('POST', '/api/workspace/connections', { name: 'lib', source: source.id, destination: warehouse.id }));
 
+    booksDelayMs = 150; // slow enough for progress events between the first and the last
     const started = await call('POST', `/api/workspace/connections/${connection.id}/sync`);
     expect(started.statusCode).toBe(202);
     const { syncId } = json<{ syncId: string }>(started);
@@ -263,10 +264,14 @@ describe('/api/workspace', () => {
     const first = await events(connection.id);
     expect(first[0]!.type).toBe('progress');
     expect(first[0]!.data).toMatchObject({ status: 'running', syncId });
+    const progress = first.filter((e) => e.type === 'progress').map((e) => e.data as { elapsedMs: number; streams: Record<string, { records: number }> });
+    expect(progress.some((p) => (p.streams.books?.records ?? 0) > 0 && (p.streams.books?.records ?? 0) < 3)).toBe(true);
+    expect(progress.map((p) => p.elapsedMs)).toEqual([...progress.map((p) => p.elapsedMs)].sort((a, b) => a - b));
     const summary = first[first.length - 1]!;
     expect(summary.type).toBe('summary');
     expect(summary.data).toMatchObject({ id: syncId, status: 'succeeded', records: 5, streams: { books: { records: 3 }, authors: { records: 2 } } });
 
+    booksDelayMs = 0;
     catalog.push({ id: 4, title: 'Middlemarch', added_on: '2024-03-04' });
     const second = json<{ syncId: string }>(await call('POST', `/api/workspace/connections/${connection.id}/sync`));
     const secondEvents = await events(connection.id);

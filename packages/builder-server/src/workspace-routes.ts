@@ -47,6 +47,9 @@ const STATUS_OF_CODE: Record<string, number> = {
   CORRUPT_FILE: 500,
 };
 
+/** How often a Server-Sent Events stream gets a comment line while nothing happens. */
+const KEEP_ALIVE_MS = 15_000;
+
 /** Destination types the UI offers, in order; the spec of each comes from @manifold/destinations. */
 const DESTINATION_TYPE_ORDER = ['duckdb', 'jsonl', 'postgres', 'airbyte-image'] as const;
 
@@ -274,7 +277,12 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
         raw.end();
         return;
       }
-      request.raw.on('close', followed.stop);
+      // A comment line now and then keeps idle proxies from closing a long quiet sync's stream.
+      const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+      raw.on('close', () => {
+        clearInterval(keepAlive);
+        followed.stop();
+      });
     }),
   );
   app.get(

@@ -4,15 +4,10 @@
  * kept as typed text and turned into a typed config by the same rules as the testing values.
  */
 import type { InputForm } from '../../model/form.js';
-import { readInputs } from '../../model/form.js';
 import type { TestingValues } from '../../model/testing-values.js';
-import type { JsonSchema } from './workspace-api.js';
+import { humanized } from './spec-inputs.js';
 
-/** The spec's inputs, without the ones a caller fills itself (a destination's `type`). */
-export function specInputs(spec: JsonSchema | null | undefined, skip: string[] = []): InputForm[] {
-  if (!spec) return [];
-  return readInputs({ spec: { connection_specification: spec } }).filter((input) => !skip.includes(input.key));
-}
+export { specInputs } from './spec-inputs.js';
 
 export function SpecForm(props: { inputs: InputForm[]; values: TestingValues; onChange: (values: TestingValues) => void; idPrefix: string }) {
   const { inputs, values, onChange, idPrefix } = props;
@@ -55,12 +50,6 @@ export function SpecForm(props: { inputs: InputForm[]; values: TestingValues; on
       })}
     </div>
   );
-}
-
-/** A label for a property without a title: `start_date` → `Start date`. */
-function humanized(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim().toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function placeholderOf(input: InputForm): string {
