@@ -146,6 +146,19 @@ describe('manifold CLI', { timeout: 120_000 }, () => {
     expect(result.stdout + result.stderr).not.toContain(API_KEY);
   });
 
+  it('Ctrl-C (SIGINT) cancels a sync: exit 130, history says cancelled', async () => {
+    const { ws } = await workspaceWithShop();
+    await runManifold(['connection', 'create', '--name', 'c', '--source', 'shop', '--destination', 'warehouse', ...ws]);
+    shop.delayMs = 400;
+    const sync = startManifold(['sync', 'c', ...ws]);
+    await waitFor(() => shop.api.requestsTo('/orders').length >= 1, 20_000);
+    sync.child.kill('SIGINT');
+    const result = await sync.done;
+    expect(result.code).toBe(130);
+    const history = JSON.parse((await runManifold(['history', 'c', '--json', ...ws])).stdout) as Array<{ status: string }>;
+    expect(history.map((h) => h.status)).toEqual(['cancelled']);
+  });
+
   it('a sync killed after a committed state resumes from it: nothing lost, nothing doubled', async () => {
     const { ws, duckdb } = await workspaceWithShop();
     await runManifold(['connection', 'create', '--name', 'c', '--source', 'shop', '--destination', 'warehouse', ...ws]);

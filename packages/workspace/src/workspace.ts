@@ -328,7 +328,7 @@ export class Workspace {
     const unlock = await this.syncs.lock(connection.id, connection.name);
     try {
       // Entries left running by a killed process are marked interrupted before this one starts.
-      await this.syncs.list(connection.id);
+      await this.syncs.list(connection.id, { lockHeld: true });
       const source = await this.sources.get(connection.sourceId);
       const { process: sourceProcess, secrets: sourceSecrets } = await this.sourceProcess(source);
       const { destination, secrets: destinationSecrets } = await this.openDestination(connection.destinationId);

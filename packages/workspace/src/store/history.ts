@@ -28,11 +28,14 @@ export class HistoryStore {
     return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
   }
 
-  /** Newest first; interrupted entries are repaired on the way. */
-  async list(connectionId: string): Promise<SyncEntry[]> {
+  /**
+   * Newest first; interrupted entries are repaired on the way: those whose process is gone, and
+   * — when the caller holds the connection's lock, so nothing else can be running — all of them.
+   */
+  async list(connectionId: string, options: { lockHeld?: boolean } = {}): Promise<SyncEntry[]> {
     const entries = await readAll<SyncEntry>(this.folder(connectionId));
     for (const entry of entries) {
-      if (entry.status === 'running' && !processAlive(entry.pid)) {
+      if (entry.status === 'running' && (options.lockHeld || !processAlive(entry.pid))) {
         entry.status = 'failed';
         entry.error = INTERRUPTED;
         entry.endedAt ??= new Date().toISOString();

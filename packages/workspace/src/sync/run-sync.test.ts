@@ -138,6 +138,19 @@ describe('runSync', () => {
     expect(history.find((h) => h.id === stale.id)).toMatchObject({ status: 'failed', error: expect.stringContaining('interrupted') });
   });
 
+  it('a running entry of a live process that holds no lock is marked interrupted when the next sync starts', async () => {
+    const { workspace, connection } = await setup();
+    const first = await workspace.runSync(connection.id);
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    // The pid of a process that is alive but not running this sync (its pid was reused).
+    const stale = { ...first, id: '00000000T000000000Z-reused', status: 'running', endedAt: undefined, pid: process.ppid };
+    writeFileSync(join(workspace.dir, 'syncs', connection.id, `${stale.id}.json`), JSON.stringify(stale));
+    expect((await workspace.history(connection.id)).find((h) => h.id === stale.id)?.status).toBe('running');
+    await workspace.runSync(connection.id);
+    expect((await workspace.history(connection.id)).find((h) => h.id === stale.id)?.status).toBe('failed');
+  });
+
   it('refuses a second sync of a connection while one is running', async () => {
     const { workspace, connection } = await setup();
     shop.delayMs = 200;
