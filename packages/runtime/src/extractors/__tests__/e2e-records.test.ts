@@ -92,6 +92,42 @@ describe('RecordFilter and transform_before_filtering', () => {
     ]);
   });
 
+  it('the condition sees the slice: stream_interval and stream_partition', async () => {
+    api = await startMockApi([
+      {
+        path: '/items',
+        response: {
+          body: { data: [{ id: 1, day: '2024-01-01', region: 'eu' }, { id: 2, day: '2024-01-02', region: 'eu' }, { id: 3, day: '2024-01-02', region: 'us' }] },
+        },
+      },
+    ]);
+    const run = await runSource(
+      'read',
+      {
+        manifest: manifest(
+          `        extractor: { type: DpathExtractor, field_path: [data] }
+        record_filter:
+          type: RecordFilter
+          condition: "{{ record['day'] >= stream_interval['start_time'] and record['region'] == stream_partition['region'] }}"`,
+          `    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: day
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-02"
+      end_datetime: "2024-01-03"`,
+        ).replace(
+          '      record_selector:',
+          '      partition_router: { type: ListPartitionRouter, values: [eu], cursor_field: region }\n      record_selector:',
+        ),
+        config: { base_url: api.url },
+        catalog: configuredCatalog([{ name: 'items', syncMode: 'incremental' }]),
+      },
+      { clock: () => Date.UTC(2024, 0, 3) },
+    );
+    expect(run.code).toBe(0);
+    expect(records(run.messages).map((r) => r.id)).toEqual([2]);
+  });
+
   it('transform_before_filtering: the condition sees the transformed record', async () => {
     const selected = await read(
       body,

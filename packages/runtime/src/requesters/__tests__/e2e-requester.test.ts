@@ -92,6 +92,33 @@ describe('method, parameters, headers and bodies', () => {
     expect(request?.headers['x-version']).toBe('2');
   });
 
+  it('a parameter or header that renders empty or undefined is left out (first page without a token)', async () => {
+    api = await startMockApi([
+      { path: '/items', handler: (req) => ({ body: req.query.after ? { data: [{ id: 2 }], next: null } : { data: [{ id: 1 }], next: 'n2' } }) },
+    ]);
+    const run = await read(
+      `      requester:
+        type: HttpRequester
+        url_base: "{{ config['base_url'] }}"
+        path: items
+        request_parameters:
+          after: "{{ next_page_token['next_page_token'] }}"
+          filter: "{{ config.get('filter', '') }}"
+          region: "{{ stream_slice.region }}"
+          zero: "0"
+        request_headers: { X-Filter: "{{ config.get('filter') }}" }
+      paginator:
+        type: DefaultPaginator
+        pagination_strategy: { type: CursorPagination, cursor_value: "{{ response.next }}", stop_condition: "{{ not response.next }}" }`,
+    );
+    expect(run.code).toBe(0);
+    expect(records(run.messages)).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(api.requests.map((r) => [r.url, r.headers['x-filter']])).toEqual([
+      ['/items?zero=0', undefined],
+      ['/items?after=n2&zero=0', undefined],
+    ]);
+  });
+
   it('POST with request_body_json: JSON with its content type, interpolated values keep their types', async () => {
     api = await startMockApi([{ method: 'POST', path: '/search', ...answer }]);
     const run = await read(

@@ -82,6 +82,18 @@ describe('AddFields', () => {
     ]);
   });
 
+  it('a value that renders empty stays an empty string (the CDK falls back to the template itself); "None" becomes null', async () => {
+    const out = await transform(
+      [{ id: 1 }],
+      `      - type: AddFields
+        fields:
+          - { path: [missing], value: "{{ record['nope'] }}" }
+          - { path: [empty], value: "{{ '' }}" }
+          - { path: [none_text], value: "{{ None }}" }`,
+    );
+    expect(out).toEqual([{ id: 1, missing: '', empty: '', none_text: null }]);
+  });
+
   it('condition: a field is added only where the condition holds (it sees the value and the record)', async () => {
     const out = await transform(
       [{ id: 1, kind: 'a' }, { id: 2, kind: 'b' }],
