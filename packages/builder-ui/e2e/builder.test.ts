@@ -437,6 +437,27 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     expect(since.slice(-3)).toEqual(['2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', '2024-01-03T00:00:00Z']);
     const shownOrders = await shownRecords(page);
     expect(shownOrders.perSlice).toEqual([2, 2, 2]);
+    // the token is masked wherever the read shows it
+    await page.getByRole('tab', { name: 'Request' }).click();
+    await hasText(page.getByTestId('request-view'), 'Bearer ****');
+    expect(await page.evaluate(() => document.body.innerText)).not.toContain('secret-token');
+    await page.getByRole('tab', { name: /^Records/ }).click();
+
+    // keyboard: Tab walks the screen in reading order (top bar → sidebar → form → test panel) and reaches "Test stream"
+    await page.getByLabel('Connector name').focus();
+    const regions: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press('Tab');
+      const where = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el) return 'none';
+        if (el.getAttribute('data-testid') === 'run-test') return 'run-test';
+        return el.closest('.topbar') ? 'topbar' : el.closest('.sidebar') ? 'sidebar' : el.closest('.main') ? 'main' : el.closest('.test-panel') ? 'test' : 'other';
+      });
+      if (regions.at(-1) !== where) regions.push(where);
+      if (where === 'run-test') break;
+    }
+    expect(regions).toEqual(['topbar', 'sidebar', 'main', 'run-test']);
 
     // ── customers, then customer_notes: a child stream, one slice per customer ──
     await addByKeyboard('customers', '/customers');
