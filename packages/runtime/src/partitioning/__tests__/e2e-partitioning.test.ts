@@ -138,6 +138,43 @@ ${selector}
     expect(stateValues(run.messages, 'tasks')).toEqual([{ __ab_no_cursor_state_message: true }]);
   });
 
+  it('a parent that is itself a substream: the child partition carries the parent slice, nested', async () => {
+    api = await startMockApi([
+      { path: /^\/orgs\/(?<org>\w+)\/projects$/, handler: (req) => ({ body: { data: [{ id: `${req.params.org}-p` }] } }) },
+      { path: /^\/projects\/(?<id>[\w-]+)\/tasks$/, handler: (req) => ({ body: { data: [{ task: `${req.params.id}-t` }] } }) },
+    ]);
+    const run = await read(
+      `  - type: DeclarativeStream
+    name: projects
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: "orgs/{{ stream_partition.org }}/projects" }
+${selector}
+      partition_router: { type: ListPartitionRouter, values: [acme, beta], cursor_field: org }
+  - type: DeclarativeStream
+    name: tasks
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: "projects/{{ stream_partition.project_id }}/tasks" }
+${selector}
+      partition_router:
+        type: SubstreamPartitionRouter
+        parent_stream_configs:
+          - { type: ParentStreamConfig, stream: "#/streams/0", parent_key: id, partition_field: project_id }
+    transformations:
+      - type: AddFields
+        fields:
+          - { path: [org], value: "{{ stream_partition.parent_slice.org }}" }`,
+      ['tasks'],
+    );
+    expect(records(run.messages, 'tasks')).toEqual([
+      { task: 'acme-p-t', org: 'acme' },
+      { task: 'beta-p-t', org: 'beta' },
+    ]);
+    expect(urls(api.requests)).toEqual(['/orgs/acme/projects', '/orgs/beta/projects', '/projects/acme-p/tasks', '/projects/beta-p/tasks']);
+  });
+
   it('a parent with no records: no child request, no records, the stream still completes', async () => {
     api = await startMockApi([
       { path: '/projects', response: { body: { data: [], next: null } } },

@@ -201,6 +201,18 @@ describe('DpathFlattenFields', () => {
     expect(out).toEqual([{ id: 1, meta: { id: 9, y: 2 } }]);
   });
 
+  it('a wildcard in field_path takes the first match; a path to a non-object changes nothing', async () => {
+    const out = await transform(
+      [{ id: 1, parts: { a: { x: 1 }, b: { y: 2 } } }, { id: 2, meta: 'text' }],
+      `      - { type: DpathFlattenFields, field_path: [parts, "*"] }
+      - { type: DpathFlattenFields, field_path: [meta] }`,
+    );
+    expect(out).toEqual([
+      { id: 1, parts: { a: { x: 1 }, b: { y: 2 } }, x: 1 },
+      { id: 2, meta: 'text' },
+    ]);
+  });
+
   it('replace_record: the record becomes the object at field_path', async () => {
     expect(await transform(data, '      - { type: DpathFlattenFields, field_path: [meta], replace_record: true }')).toEqual([{ x: 1, y: 2 }]);
   });
