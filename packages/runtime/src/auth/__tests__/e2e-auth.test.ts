@@ -396,6 +396,37 @@ ${extra}`;
     expect(withoutControl).not.toContain('new-refresh');
   });
 
+  it('refresh_token_updater with a saved access token still valid: no refresh, no CONTROL message; a response without a refresh token keeps the old one', async () => {
+    api = await startMockApi([
+      { method: 'POST', path: '/oauth/token', response: { body: { access_token: 'second-access', expires_in: 60 } } },
+      itemsRoute,
+    ]);
+    const requester = `        authenticator:
+          type: OAuthAuthenticator
+          token_refresh_endpoint: "{{ config['base_url'] }}/oauth/token"
+          client_id: c
+          client_secret: s
+          refresh_token: "{{ config['credentials']['refresh_token'] }}"
+          refresh_token_updater: {}`;
+    const valid = await read(requester, {
+      credentials: { refresh_token: 'keep-me', access_token: 'saved', token_expiry_date: '2024-01-01T02:00:00+00:00' },
+    });
+    expect(valid.code).toBe(0);
+    expect(api.requestsTo('/oauth/token')).toHaveLength(0);
+    expect(valid.messages.filter((m) => m.type === 'CONTROL')).toEqual([]);
+
+    const expired = await read(requester, {
+      credentials: { refresh_token: 'keep-me', access_token: 'saved', token_expiry_date: '2023-12-31T00:00:00+00:00' },
+    });
+    expect(expired.code).toBe(0);
+    expect(dataRequests().map((r) => r.headers.authorization)).toEqual(['Bearer saved', 'Bearer second-access']);
+    const [control] = expired.messages.filter((m) => m.type === 'CONTROL').map((m) => m.control as { connectorConfig: { config: unknown } });
+    expect(control?.connectorConfig.config).toEqual({
+      base_url: api.url,
+      credentials: { refresh_token: 'keep-me', access_token: 'second-access', token_expiry_date: '2024-01-01T00:01:00+00:00' },
+    });
+  });
+
   it('a token endpoint answering 400 invalid_grant is a config_error that shows no secret', async () => {
     api = await startMockApi([
       { method: 'POST', path: '/oauth/token', response: { status: 400, body: { error: 'invalid_grant' } } },
