@@ -43,6 +43,7 @@ import type {
   ConnectorRef,
   DestinationEntry,
   Json,
+  Project,
   Schedule,
   Source,
   SourceRuntime,
@@ -145,6 +146,33 @@ export class Workspace {
     const loaded = this.loadManifestText(input.manifest, input.name);
     specOf(loaded.manifest);
     return this.connectors.publish(input.name, input.manifest, input.description ?? null);
+  }
+
+  // Projects: the Connector Builder's drafts (same files and shapes as its own store) ------------
+
+  listProjects(): Promise<Project[]> {
+    return this.connectors.listProjects();
+  }
+
+  getProject(id: string): Promise<Project> {
+    return this.connectors.getProject(id);
+  }
+
+  createProject(name: string, manifest: string): Promise<Project> {
+    return this.connectors.createProject(name, manifest);
+  }
+
+  updateProject(id: string, changes: { name?: string | undefined; manifest?: string | undefined }): Promise<Project> {
+    return this.connectors.updateProject(id, changes);
+  }
+
+  deleteProject(id: string): Promise<void> {
+    return this.connectors.deleteProject(id);
+  }
+
+  /** Publishes a project's manifest as the next version of the connector `name` (the Builder's publish). */
+  publishProject(projectId: string, name: string, description: string | null = null): Promise<{ connector: Connector; version: number }> {
+    return this.connectors.publishProject(projectId, name, description);
   }
 
   // Sources ---------------------------------------------------------------------------------

@@ -55,6 +55,29 @@ describe('ConnectorStore and the Builder store', () => {
     expect(project).toMatchObject({ name: 'Fresh', manifest: MANIFEST_V1 });
   });
 
+  it('projects: what one store writes the other reads and updates', async () => {
+    const dir = tempDir();
+    const ours = new ConnectorStore(dir);
+    const builder = new BuilderStore(dir);
+    const project = await ours.createProject('Draft', MANIFEST_V1);
+    expect(await builder.getProject(project.id)).toEqual(project);
+    const fromBuilder = await builder.createProject('Other', MANIFEST_V2);
+    expect((await ours.listProjects()).map((p) => p.name).sort()).toEqual(['Draft', 'Other']);
+    await ours.updateProject(fromBuilder.id, { manifest: MANIFEST_V1 });
+    expect((await builder.getProject(fromBuilder.id)).manifest).toBe(MANIFEST_V1);
+    await ours.deleteProject(project.id);
+    await expect(builder.getProject(project.id)).rejects.toThrow(/does not exist/);
+  });
+
+  it("publishProject keeps the Builder's rule: a connector name belongs to one project", async () => {
+    const ours = new ConnectorStore(tempDir());
+    const a = await ours.createProject('A', MANIFEST_V1);
+    const b = await ours.createProject('B', MANIFEST_V2);
+    expect((await ours.publishProject(a.id, 'Shared', null)).version).toBe(1);
+    expect((await ours.publishProject(a.id, 'Shared', 'again')).version).toBe(2);
+    await expect(ours.publishProject(b.id, 'Shared', null)).rejects.toThrow(/already published from another project/);
+  });
+
   it('an unknown connector or version is an error listing what exists', async () => {
     const store = new ConnectorStore(tempDir());
     await store.publish('Shop', MANIFEST_V1, null);

@@ -4,6 +4,7 @@
  * A connector the Builder publishes is one the CLI can run, and the reverse.
  */
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 import { readAll, readJson, writeJson } from '../json-files.js';
@@ -36,9 +37,49 @@ export class ConnectorStore {
     return projects.sort((a, b) => b.updated_at.localeCompare(a.updated_at));
   }
 
-  async getProject(id: string): Promise<Project | undefined> {
+  async findProject(id: string): Promise<Project | undefined> {
     if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) return undefined;
     return readJson<Project>(join(this.projectsDir, `${id}.json`));
+  }
+
+  async getProject(id: string): Promise<Project> {
+    const project = await this.findProject(id);
+    if (!project) throw new WorkspaceError('NOT_FOUND', `project '${id}' does not exist`);
+    return project;
+  }
+
+  async createProject(name: string, manifest: string): Promise<Project> {
+    const now = new Date().toISOString();
+    const project: Project = { id: randomUUID(), name, manifest, created_at: now, updated_at: now };
+    await writeJson(this.projectsDir, `${project.id}.json`, project);
+    return project;
+  }
+
+  async updateProject(id: string, changes: { name?: string | undefined; manifest?: string | undefined }): Promise<Project> {
+    const project = await this.getProject(id);
+    const updated: Project = {
+      ...project,
+      ...(changes.name === undefined ? {} : { name: changes.name }),
+      ...(changes.manifest === undefined ? {} : { manifest: changes.manifest }),
+      updated_at: new Date().toISOString(),
+    };
+    await writeJson(this.projectsDir, `${id}.json`, updated);
+    return updated;
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    await this.getProject(id);
+    await rm(join(this.projectsDir, `${id}.json`), { force: true });
+  }
+
+  /** The Builder's publish: a project's manifest as the next version; a name belongs to one project. */
+  async publishProject(projectId: string, name: string, description: string | null): Promise<{ connector: Connector; version: number }> {
+    const project = await this.getProject(projectId);
+    const existing = await readJson<Connector>(join(this.connectorsDir, `${slug(name)}.json`));
+    if (existing && existing.project_id !== project.id) {
+      throw new WorkspaceError('NAME_TAKEN', `a connector named '${name}' was already published from another project`);
+    }
+    return this.appendVersion(existing ?? { name, project_id: project.id, versions: [] }, project.manifest, description);
   }
 
   async list(): Promise<Connector[]> {
@@ -78,19 +119,21 @@ export class ConnectorStore {
    * the Builder opens what was published.
    */
   async publish(name: string, manifest: string, description: string | null): Promise<{ connector: Connector; version: number }> {
-    const file = `${slug(name)}.json`;
-    const existing = await readJson<Connector>(join(this.connectorsDir, file));
+    const existing = await readJson<Connector>(join(this.connectorsDir, `${slug(name)}.json`));
     const now = new Date().toISOString();
     const projectId = existing?.project_id ?? randomUUID();
-    const project = await this.getProject(projectId);
+    const project = await this.findProject(projectId);
     const saved: Project = project
       ? { ...project, manifest, updated_at: now }
       : { id: projectId, name, manifest, created_at: now, updated_at: now };
     await writeJson(this.projectsDir, `${projectId}.json`, saved);
-    const connector: Connector = existing ?? { name, project_id: projectId, versions: [] };
+    return this.appendVersion(existing ?? { name, project_id: projectId, versions: [] }, manifest, description);
+  }
+
+  private async appendVersion(connector: Connector, manifest: string, description: string | null): Promise<{ connector: Connector; version: number }> {
     const version = (connector.versions.at(-1)?.version ?? 0) + 1;
-    connector.versions.push({ version, published_at: now, description, manifest });
-    await writeJson(this.connectorsDir, file, connector);
+    connector.versions.push({ version, published_at: new Date().toISOString(), description, manifest });
+    await writeJson(this.connectorsDir, `${slug(connector.name)}.json`, connector);
     return { connector, version };
   }
 }
