@@ -229,6 +229,34 @@ describe('DatetimeBasedCursor bounds', () => {
   });
 });
 
+describe('epoch datetime_format', () => {
+  it('%s: windows and state as epoch-second strings, integer record values parsed', async () => {
+    api = await startMockApi([
+      {
+        path: '/items',
+        handler: (req) => ({ body: { data: [{ id: 1, updated_at: 1704189600 }].filter((r) => r.updated_at >= Number(req.query.since) && r.updated_at <= Number(req.query.until)) } }),
+      },
+    ]);
+    const cursor = `      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%s"
+      start_datetime: "1704067200"
+      step: P1D
+      cursor_granularity: PT1S
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }
+      end_time_option: { type: RequestOption, inject_into: request_parameter, field_name: until }`;
+    const run = await read(cursor);
+    // 2024-01-01T00:00:00Z .. now (2024-01-03T12:00:00Z) by day.
+    expect(api.requests.map((r) => [r.query.since, r.query.until])).toEqual([
+      ['1704067200', '1704153599'],
+      ['1704153600', '1704239999'],
+      ['1704240000', '1704283200'],
+    ]);
+    expect(records(run.messages).map((r) => r.id)).toEqual([1]);
+    expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '1704189600' });
+  });
+});
+
 describe('IncrementingCountCursor', () => {
   const cursor = `      type: IncrementingCountCursor
       cursor_field: id
