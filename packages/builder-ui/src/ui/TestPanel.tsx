@@ -13,7 +13,7 @@ export interface Limits {
 
 type Tab = 'records' | 'request' | 'response' | 'logs' | 'schema' | 'aux';
 
-export function TestingValuesForm(props: { inputs: InputForm[]; values: TestingValues; onChange: (v: TestingValues) => void }) {
+export function TestingValuesForm(props: { inputs: InputForm[]; values: TestingValues; onChange: (v: TestingValues) => void; onEnter?: () => void }) {
   const { inputs, values } = props;
   if (inputs.length === 0) return <p className="help">No user inputs yet. Add some under “User inputs”.</p>;
   return (
@@ -41,6 +41,8 @@ export function TestingValuesForm(props: { inputs: InputForm[]; values: TestingV
               placeholder={i.default ? `default: ${i.default}` : i.examples[0] ?? (i.type === 'object' ? '{"key": "value"} (JSON)' : i.type === 'date' ? 'YYYY-MM-DD' : i.type === 'date-time' ? 'YYYY-MM-DDTHH:mm:ssZ' : i.type === 'array' ? 'a, b, c' : '')}
               value={values[i.key] ?? ''}
               onChange={(e) => props.onChange({ ...values, [i.key]: e.target.value })}
+              // Enter in a testing value runs the test, as in a form
+              onKeyDown={(e) => { if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey) { e.preventDefault(); props.onEnter?.(); } }}
             />
           )}
         </label>
@@ -101,7 +103,7 @@ export function TestPanel(props: {
         {props.disabledReason ? <div className="note">{props.disabledReason}</div> : null}
         <details open={showValues} onToggle={(e) => setShowValues((e.target as HTMLDetailsElement).open)}>
           <summary>Testing values {missing.length ? <span className="badge warn">{missing.length} missing</span> : null}<span className="help"> · kept in memory only, never saved</span></summary>
-          <TestingValuesForm inputs={props.inputs} values={props.values} onChange={props.onValues} />
+          <TestingValuesForm inputs={props.inputs} values={props.values} onChange={props.onValues} onEnter={props.disabledReason || !props.streamName || props.running ? undefined : props.onRun} />
         </details>
         <details>
           <summary>Limits <span className="help">· {props.limits.records} records, {props.limits.pages} pages, {props.limits.slices} slices</span></summary>
@@ -181,7 +183,7 @@ export function TestPanel(props: {
           </div>
         </div>
       ) : !props.error ? (
-        <p className="help empty">Fill in the testing values and press <strong>Test stream</strong> (Ctrl+Enter) to fetch records.</p>
+        <p className="help empty">Fill in the testing values and press <strong>Test stream</strong> (Enter in a testing value, Ctrl+Enter anywhere) to fetch records.</p>
       ) : null}
     </aside>
   );
