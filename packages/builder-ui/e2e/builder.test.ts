@@ -462,7 +462,9 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     // ── customers, then customer_notes: a child stream, one slice per customer ──
     await addByKeyboard('customers', '/customers');
     await primaryKey('id');
-    await page.getByTestId('run-test').click();
+    // keyboard: Enter in a testing value runs the test
+    await page.locator('input[name="tv-start_date"]').focus();
+    await page.keyboard.press('Enter');
     await hasText(page.getByTestId('record-summary'), '3 records · 1 slice');
     const shownCustomers = await shownRecords(page);
 
