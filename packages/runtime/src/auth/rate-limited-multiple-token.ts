@@ -7,6 +7,7 @@ import { InterpolatedString } from '../interpolation/index.js';
 import { EMPTY_SLICE } from '../partitioning/stream-slice.js';
 import type { HttpRequestRegexMatcher } from '../rate-limiting/matcher.js';
 import type { HttpRequest, HttpResponse } from '../requesters/http-client.js';
+import type { RequestOptions } from '../requesters/request-options.js';
 import { HttpRequester, type RequesterDefinition, pyString } from '../requesters/http-requester.js';
 import type { Authenticator } from './authenticator.js';
 import { parseAirbyteDatetime } from './oauth.js';
@@ -98,9 +99,12 @@ export class RateLimitedMultipleTokenAuthenticator implements Authenticator {
     this.activeIndex = (this.activeIndex + 1) % this.opts.tokens.length;
   }
 
-  /** The header is set per request in sign(), once the request's pool is known. */
-  async options(): Promise<Record<string, never>> {
-    return {};
+  /**
+   * The active token, as the CDK's get_auth_header gives it (so a requester header of the same
+   * name collides the same way); sign() then replaces it with the token charged for the request.
+   */
+  async options(): Promise<Partial<RequestOptions>> {
+    return { headers: { [this.opts.header]: `${this.opts.authMethod} ${this.active}`.trim() } };
   }
 
   async sign(request: HttpRequest): Promise<void> {
