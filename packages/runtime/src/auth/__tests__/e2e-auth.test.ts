@@ -100,6 +100,13 @@ describe('NoAuth, ApiKeyAuthenticator, BearerAuthenticator, BasicHttpAuthenticat
     expect(run.stdout).not.toContain('key-secret-1');
   });
 
+  it('ApiKeyAuthenticator with the older header field instead of inject_into', async () => {
+    api = await startMockApi([itemsRoute]);
+    const run = await read(`        authenticator: { type: ApiKeyAuthenticator, header: X-Key, api_token: "{{ config['api_key'] }}" }`, { api_key: 'k1' });
+    expect(run.code).toBe(0);
+    expect(dataRequests().map((r) => r.headers['x-key'])).toEqual(['k1']);
+  });
+
   it('ApiKeyAuthenticator in a query parameter, added after the requester parameters', async () => {
     api = await startMockApi([itemsRoute]);
     const run = await read(
@@ -565,6 +572,29 @@ ${login}
     // Login at 00:00 (valid to 01:00); page 2 at 00:40 reuses it; page 3 at 01:20 logs in again.
     expect(dataRequests().map((r) => r.headers['x-session'])).toEqual(['session-1', 'session-1', 'session-2']);
     expect(run.stdout).not.toContain('pw-secret');
+  });
+
+  it('a 401 on a data request logs in again and retries once (docs/differences.md)', async () => {
+    const now = T0;
+    api = await startMockApi([
+      loginRoute(),
+      { path: '/items', handler: (req) => (req.headers['x-session'] === 'session-1' ? { status: 401, body: {} } : { body: { data: [{ id: 1 }] } }) },
+    ]);
+    const run = await read(
+      `        authenticator:
+          type: SessionTokenAuthenticator
+${login}
+          expiration_duration: PT1H
+          request_authentication:
+            type: ApiKey
+            inject_into: { type: RequestOption, inject_into: header, field_name: X-Session }`,
+      { password: 'pw' },
+      { clock: () => now },
+    );
+    expect(run.code).toBe(0);
+    expect(records(run.messages)).toEqual([{ id: 1 }]);
+    expect(dataRequests().map((r) => r.headers['x-session'])).toEqual(['session-1', 'session-2']);
+    expect(api.requestsTo('/login')).toHaveLength(2);
   });
 
   it('injects the token as Bearer; without expiration_duration it logs in before every request, as the CDK does', async () => {
