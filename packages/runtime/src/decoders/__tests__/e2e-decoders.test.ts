@@ -119,6 +119,18 @@ describe('CsvDecoder', () => {
   });
 });
 
+describe('CsvDecoder edge cases', () => {
+  it('a quoted field with a newline and doubled quotes; a short row gets null for the missing columns', async () => {
+    const body = 'id,note,extra\n1,"two\nlines, ""quoted""",x\n2,short\n';
+    const run = await readWith({ body, headers: { 'content-type': 'text/csv' } }, '{ type: CsvDecoder }');
+    expect(run.code).toBe(0);
+    expect(records(run.messages)).toEqual([
+      { id: '1', note: 'two\nlines, "quoted"', extra: 'x' },
+      { id: '2', note: 'short', extra: null },
+    ]);
+  });
+});
+
 describe('XmlDecoder', () => {
   it('elements become objects, attributes @name, text #text; repeated elements a list', async () => {
     const xml =
