@@ -92,6 +92,32 @@ describe('HttpResponseFilter actions', () => {
     expect(errors(run.messages)).toEqual([]);
   });
 
+  it('IGNORE mid-pagination: an ignored 404 page ends the pagination; an ignored 200 still yields its records and pages on', async () => {
+    const paginated = `      paginator:
+        type: DefaultPaginator
+        pagination_strategy: { type: CursorPagination, cursor_value: "{{ response.next }}", stop_condition: "{{ not response.next }}" }
+        page_token_option: { type: RequestOption, inject_into: request_parameter, field_name: cursor }`;
+    const handler = `        error_handler:
+          type: DefaultErrorHandler
+          response_filters:
+            - { type: HttpResponseFilter, action: IGNORE, http_codes: [404] }
+            - { type: HttpResponseFilter, action: IGNORE, predicate: "{{ response.warning is defined }}" }`;
+    api = await startMockApi([
+      {
+        path: '/items',
+        handler: (req) => {
+          if (!req.query.cursor) return { body: { data: [{ id: 1 }], next: 'p2' } };
+          if (req.query.cursor === 'p2') return { body: { data: [{ id: 2 }], next: 'p3', warning: 'partial' } };
+          return { status: 404, body: { data: [{ id: 99 }], next: 'p4' } };
+        },
+      },
+    ]);
+    const run = await read(handler, { retriever: paginated });
+    expect(run.code).toBe(0);
+    expect(ids(run)).toEqual([1, 2]);
+    expect(api.requests.map((r) => r.url)).toEqual(['/items', '/items?cursor=p2', '/items?cursor=p3']);
+  });
+
   it('FAIL: the interpolated error_message and failure_type in the trace; the other stream is still read', async () => {
     api = await startMockApi([
       { path: '/items', response: { status: 400, body: { error: { msg: 'bad filter' } } } },
