@@ -1,7 +1,8 @@
 /**
  * The workspace: an embedded store (a directory of JSON files, no server) of connectors, sources,
  * destinations and connections, plus the syncs between them. The CLI and, later, the Builder
- * server use this one API.
+ * server use this one API. It is a facade, long only because the API is wide: each method is a
+ * few lines over store/, secrets/, sources/ and sync/, where the logic lives.
  *
  * Layout of the directory:
  *   projects/<id>.json, connectors/<slug>.json   the Connector Builder's files, same shapes
@@ -36,6 +37,7 @@ import {
 import { type DestinationsModule, loadDestinationsModule } from './destination-factory.js';
 import { FALLBACK_DESTINATION_SPECS } from './destination-specs.js';
 import { WorkspaceError } from './errors.js';
+import { parseConnectorRef, validateSchedule } from './input.js';
 import type {
   Connection,
   ConnectionStream,
@@ -58,6 +60,8 @@ import { Collection } from './store/collection.js';
 import { ConnectorStore } from './store/connectors.js';
 import { HistoryStore } from './store/history.js';
 import { type SyncOptions, type SyncResult, runSync } from './sync/run-sync.js';
+
+export { parseConnectorRef };
 
 export function defaultWorkspaceDir(env: Record<string, string | undefined> = process.env): string {
   return env.MANIFOLD_WORKSPACE ?? join(homedir(), '.manifold', 'workspace');
@@ -497,34 +501,3 @@ export class Workspace {
 }
 
 type SecretList = Array<{ path: FieldPath; value: unknown }>;
-
-/** 'name', 'name@3' or 'name@latest'. */
-export function parseConnectorRef(text: string): ConnectorRef {
-  const at = text.lastIndexOf('@');
-  if (at <= 0) return { name: text, version: 'latest' };
-  const name = text.slice(0, at);
-  const version = text.slice(at + 1);
-  if (version === 'latest') return { name, version };
-  if (!/^[1-9][0-9]*$/.test(version)) {
-    throw new WorkspaceError('INVALID_INPUT', `'${text}': the version after @ must be a number or 'latest'`, {
-      help: 'Write --connector <name>, <name>@<version> or <name>@latest',
-    });
-  }
-  return { name, version: Number(version) };
-}
-
-function validateSchedule(schedule: Schedule): Schedule {
-  if ('intervalMinutes' in schedule) {
-    if (!Number.isInteger(schedule.intervalMinutes) || schedule.intervalMinutes < 1) {
-      throw new WorkspaceError('INVALID_INPUT', `schedule interval '${String(schedule.intervalMinutes)}' must be a whole number of minutes, at least 1`);
-    }
-    return { intervalMinutes: schedule.intervalMinutes };
-  }
-  const fields = schedule.cron.trim().split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) {
-    throw new WorkspaceError('INVALID_INPUT', `schedule '${schedule.cron}' is not a cron expression (5 or 6 fields)`, {
-      help: "Example: '0 * * * *' (every hour), or an interval in minutes",
-    });
-  }
-  return { cron: fields.join(' ') };
-}
