@@ -291,6 +291,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
   // keyboard: Ctrl+Enter test, Ctrl+S save, Ctrl+Shift+Y toggle YAML
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (dialog) return; // the open dialog has the keyboard
       const mod = e.ctrlKey || e.metaKey;
       if (mod && e.key === 'Enter') { e.preventDefault(); void run(); }
       else if (mod && e.key.toLowerCase() === 's') { e.preventDefault(); void doSave(); }
@@ -298,7 +299,7 @@ export function Editor(props: { id: string; onBack: () => void }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [run, doSave, flushText, mode, toForm]);
+  }, [run, doSave, flushText, mode, toForm, dialog]);
 
   if (loadError) return <div className="center"><div className="error-box">{loadError}</div><button type="button" onClick={props.onBack}>Back to connectors</button></div>;
   if (!project) return <div className="center help">Loading…</div>;
@@ -484,7 +485,11 @@ function PublishDialog(props: { projectId: string; name: string; onClose: () => 
   return (
     <Modal title={`Publish “${props.name}”`} onClose={props.onClose}>
       <p className="help">Publishing saves an immutable, numbered version of the manifest to the workspace.</p>
-      <label className="stack">Version notes<textarea name="publish-description" rows={3} value={description} placeholder="What changed in this version?" onChange={(e) => setDescription(e.target.value)} /></label>
+      <label className="stack">Version notes<textarea
+        name="publish-description" rows={3} value={description} autoFocus placeholder="What changed in this version? (Ctrl+Enter publishes)"
+        onChange={(e) => setDescription(e.target.value)}
+        onKeyDown={(e) => { if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !busy) { e.preventDefault(); void publish(); } }}
+      /></label>
       {error ? <div className="error-box" role="alert">{error}</div> : null}
       {published ? <div className="ok-box" role="status" data-testid="published">Published version {published}.</div> : null}
       <div className="modal-actions">
@@ -518,14 +523,17 @@ function ContributeDialog(props: { projectId: string; name: string; onClose: () 
   return (
     <Modal title="Contribute to the connector catalog" onClose={props.onClose}>
       <p className="help">Writes <code>connectors/source-{name || '<name>'}/</code> (manifest.yaml and metadata.yaml) into the repository, ready for a pull request.</p>
-      <label className="stack">Connector name<input className="mono" value={name} onChange={(e) => setName(e.target.value)} /></label>
-      <label className="stack">Documentation URL<input value={docs} placeholder="https://docs.example.com/api" onChange={(e) => setDocs(e.target.value)} /></label>
-      {error ? <div className="error-box" role="alert">{error}</div> : null}
-      {result ? <div className="ok-box" role="status">Wrote <code>{result.directory}</code>: {result.files.map((f) => <code key={f}>{f}</code>)}</div> : null}
-      <div className="modal-actions">
-        <button type="button" onClick={props.onClose}>Close</button>
-        <button type="button" className="primary" onClick={() => void go()}>Write connector files</button>
-      </div>
+      {/* a form: Enter in either field writes the files */}
+      <form onSubmit={(e) => { e.preventDefault(); void go(); }}>
+        <label className="stack">Connector name<input className="mono" value={name} autoFocus onChange={(e) => setName(e.target.value)} /></label>
+        <label className="stack">Documentation URL<input value={docs} placeholder="https://docs.example.com/api" onChange={(e) => setDocs(e.target.value)} /></label>
+        {error ? <div className="error-box" role="alert">{error}</div> : null}
+        {result ? <div className="ok-box" role="status">Wrote <code>{result.directory}</code>: {result.files.map((f) => <code key={f}>{f}</code>)}</div> : null}
+        <div className="modal-actions">
+          <button type="button" onClick={props.onClose}>Close</button>
+          <button type="submit" className="primary">Write connector files</button>
+        </div>
+      </form>
     </Modal>
   );
 }
