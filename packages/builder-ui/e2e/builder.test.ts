@@ -581,6 +581,20 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     const ordersState = states(messages).filter((st) => st.stream?.stream_descriptor.name === 'orders').at(-1);
     expect(JSON.stringify(ordersState?.stream?.stream_state)).toContain('"updated_at":"2024-01-03T17:30:00Z"');
     expect(cli.out).not.toContain('secret-token');
+
+    // keyboard: publish with Ctrl+Enter in the notes (the dialog has focus), contribute with Enter
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await until('notes focused', () => page.evaluate(() => document.activeElement?.getAttribute('name')), (v) => v === 'publish-description');
+    await page.keyboard.type('Orders, customers and their notes');
+    await page.keyboard.press('Control+Enter');
+    await hasText(page.getByTestId('published'), 'Published version 1.');
+    await page.keyboard.press('Escape');
+    await count(page.getByRole('dialog'), 0);
+    await page.getByRole('button', { name: 'Contribute' }).click();
+    await page.keyboard.press('Enter');
+    await hasText(page.getByRole('dialog').getByRole('status'), 'connectors/source-shop-api/manifest.yaml');
+    expect(readFileSync(join(work, 'repo/connectors/source-shop-api/manifest.yaml'), 'utf8')).toContain('SubstreamPartitionRouter');
+    await page.keyboard.press('Escape');
   });
 
   it('imports a 50-stream Airbyte export, keeps what the form cannot show, explains errors', async () => {
