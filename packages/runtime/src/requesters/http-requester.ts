@@ -10,6 +10,7 @@ import { interpolateMapping, interpolateNested } from '../interpolation/index.js
 import type { ApiBudget } from '../rate-limiting/api-budget.js';
 import { EMPTY_SLICE, type StreamSlice, requestContext } from '../partitioning/stream-slice.js';
 import type { HttpRequest, HttpResponse } from './http-client.js';
+import { PaginationResetRequired } from './pagination-reset-required.js';
 import { BODY_METHODS, pythonFormEncode, pythonJsonDumps } from './body-encoding.js';
 import type { QueryProperties } from './query-properties/query-properties.js';
 import { type RequestOptions, mergeRequestOptions } from './request-options.js';
@@ -191,8 +192,11 @@ export class HttpRequester {
         }
         case 'FAIL':
           throw this.failure(request, outcome, resolution, false);
+        case 'RESET_PAGINATION':
+          // As the CDK's http_client: no retry; the retriever restarts the slice from its first page.
+          throw new PaginationResetRequired(`${describe(request)} ${statusOf(outcome)}`);
         default: {
-          // RETRY, RATE_LIMITED, REFRESH_TOKEN_THEN_RETRY, RESET_PAGINATION (retried here).
+          // RETRY, RATE_LIMITED, REFRESH_TOKEN_THEN_RETRY.
           const elapsed = (run.clock() - startedAt) / 1000;
           const outOfTime = handler.maxTimeSeconds !== undefined && elapsed >= handler.maxTimeSeconds;
           if (attempt >= maxAttempts || outOfTime) throw this.failure(request, outcome, resolution, true);

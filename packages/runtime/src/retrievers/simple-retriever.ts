@@ -6,9 +6,10 @@ import type { PageInfo, PageToken, Paginator } from '../paginators/paginator.js'
 import { type StreamSlice, sliceView } from '../partitioning/stream-slice.js';
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { HttpRequester } from '../requesters/http-requester.js';
-import { fetchPage } from '../requesters/query-properties/page-fetch.js';
+import { type FetchedPage, fetchPage } from '../requesters/query-properties/page-fetch.js';
+import { isPaginationResetRequired } from '../requesters/pagination-reset-required.js';
 import { mergeRequestOptions, type RequestOptions } from '../requesters/request-options.js';
-import type { PaginationTracker } from './pagination-reset.js';
+import { PaginationTracker } from './pagination-reset.js';
 
 export interface RetrieverParts {
   requester: HttpRequester;
@@ -54,7 +55,9 @@ export class SimpleRetriever {
    */
   async *readPages(slice: StreamSlice): AsyncIterable<Json[]> {
     const { requester, selector, paginator, decoder } = this.parts;
-    const tracker = this.parts.paginationTracker?.();
+    // Without pagination_reset the CDK still tracks pages: an error handler's RESET_PAGINATION
+    // restarts the slice once, and a second reset of the same slice fails.
+    const tracker = this.parts.paginationTracker?.() ?? new PaginationTracker(undefined, undefined);
     // After a pagination reset the requests use a narrowed slice; records keep the slice read.
     let requestSlice = slice;
     let token: PageToken | undefined = paginator.initialToken();
@@ -65,36 +68,59 @@ export class SimpleRetriever {
         token && this.parts.ignoreSlicerOptionsOnPagination ? undefined : this.parts.sliceOptions(requestSlice),
       ]);
       const context = { stream_slice: sliceView(slice), next_page_token: token, stream_name: this.parts.streamName };
-      // One request, or one per property chunk with the records merged (QueryProperties).
-      const fetched = await fetchPage(
-        requester.def.queryProperties,
-        this.parts.streamName,
-        requestSlice,
-        (sendSlice) =>
-          requester.send({ slice: sendSlice, nextPageToken: token, extra, pathOverride: paginator.path(token), decoder, kind: this.parts.requestKind }),
-        (sent, counter) => [...selector.select(sent.bodies, context, counter)],
-      );
-      const { result, records } = fetched;
+      // Each property chunk's records, kept in case a later chunk's response asks for a reset.
+      const chunkRecords: Json[][] = [];
+      let fetched: FetchedPage | undefined;
+      try {
+        // One request, or one per property chunk with the records merged (QueryProperties).
+        fetched = await fetchPage(
+          requester.def.queryProperties,
+          this.parts.streamName,
+          requestSlice,
+          (sendSlice) =>
+            requester.send({ slice: sendSlice, nextPageToken: token, extra, pathOverride: paginator.path(token), decoder, kind: this.parts.requestKind }),
+          (sent, counter) => {
+            const selected = [...selector.select(sent.bodies, context, counter)];
+            chunkRecords.push(selected);
+            return selected;
+          },
+        );
+      } catch (error) {
+        if (!isPaginationResetRequired(error)) throw error;
+      }
       pages += 1;
       this.run.observer?.onPage?.(this.parts.streamName);
-      if (result.ignored) {
-        // Chunks answered before an ignored last one still give their records, as in the CDK.
+      if (!fetched) {
+        // RESET_PAGINATION: the CDK has already emitted the earlier chunks' records that have no
+        // merge key; the merged ones are dropped with the page.
+        const mergeKey = requester.def.queryProperties?.chunking?.mergeKey.bind(requester.def.queryProperties.chunking);
+        const emitted = chunkRecords.flat().filter((record) => !mergeKey?.(record));
+        for (const record of emitted) tracker.observe(record);
+        if (emitted.length > 0) yield emitted;
+      } else {
+        const { result, records } = fetched;
+        if (result.ignored) {
+          // Chunks answered before an ignored last one still give their records, as in the CDK.
+          if (records.length > 0) yield records;
+          return;
+        }
+        for (const record of records) tracker.observe(record);
         if (records.length > 0) yield records;
-        return;
       }
-      const lastPageSize = records.length;
-      const lastRecord: Json | undefined = records[lastPageSize - 1];
-      if (tracker) for (const record of records) tracker.observe(record);
-      if (lastPageSize > 0) yield records;
-      if (tracker?.hasReachedLimit()) {
+      if (!fetched || tracker.hasReachedLimit()) {
         const previous = requestSlice;
         requestSlice = tracker.reduceSlice(previous, slice);
         token = paginator.initialToken();
+        // As the CDK's test-read paginator, the page limit counts again from the first page.
+        pages = 0;
         this.run.logger.info(
           `Pagination reset for stream '${this.parts.streamName}': the slice goes from ${JSON.stringify(sliceView(previous))} to ${JSON.stringify(sliceView(requestSlice))}`,
         );
         continue;
       }
+      const { result, records } = fetched;
+      const lastPageSize = records.length;
+      const lastRecord: Json | undefined = records[lastPageSize - 1];
       if (this.parts.pageLimit !== undefined && pages >= this.parts.pageLimit) return;
       if (this.parts.shouldStop?.(slice, lastRecord)) return;
 
