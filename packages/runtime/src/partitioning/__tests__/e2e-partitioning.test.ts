@@ -4,7 +4,7 @@
  * STATE messages, then a second run from the first run's state. Expected values follow Airbyte's
  * CDK v7.28.2 (ConcurrentPerPartitionCursor state: use_global_cursor, states, state, parent_state).
  */
-import { type MockApi, type MockRequest, configuredCatalog, errors, records, startMockApi, states } from '@manifold/testkit';
+import { type MockApi, type MockRequest, configuredCatalog, errors, records, startMockApi, states, streamState as streamStateOf } from '@manifold/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSource } from '../../source/__tests__/harness.js';
 
@@ -376,6 +376,36 @@ ${selector}
     const second = await read(streams, [{ name: 'projects', syncMode: 'incremental' }], {}, [states(first.messages).at(-1)]);
     expect(urls(api.requests)).toEqual(['/items?r=eu&since=2024-01-03', '/items?r=us&since=2024-01-05']);
     expect(records(second.messages).map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('a new partition starts from the global cursor minus the state lookback_window; known partitions from their own cursor', async () => {
+    api = await startMockApi([{ path: '/items', response: { body: { data: [] } } }]);
+    const streams = `  - type: DeclarativeStream
+    name: projects
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: items }
+${selector}
+      partition_router:
+        type: ListPartitionRouter
+        values: [eu, us]
+        cursor_field: r
+        request_option: { type: RequestOption, inject_into: request_parameter, field_name: r }
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-01"
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }`;
+    const state = streamStateOf('projects', {
+      use_global_cursor: false,
+      states: [{ partition: { r: 'eu' }, cursor: { updated_at: '2024-01-03' } }],
+      state: { updated_at: '2024-01-05' },
+      lookback_window: 86400,
+    });
+    await read(streams, [{ name: 'projects', syncMode: 'incremental' }], {}, [state]);
+    expect(urls(api.requests)).toEqual(['/items?r=eu&since=2024-01-03', '/items?r=us&since=2024-01-04']);
   });
 
   it('global_substream_cursor: one global cursor (the highest value) for all partitions, resumed by all', async () => {
