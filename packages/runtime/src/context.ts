@@ -41,6 +41,11 @@ export interface RunContext {
   /** Emits out-of-band protocol messages (CONTROL config updates) in order with the rest. */
   emit: (message: AirbyteMessage) => void;
   observer?: ReadObserver;
+  /**
+   * The configured catalog of a `read` (absent for spec, check and discover). Only components
+   * that depend on the selected schema read it: JsonSchemaPropertySelector.
+   */
+  configuredCatalog?: { streams: Array<{ stream: { name: string; json_schema?: unknown } }> };
 }
 
 export function realSleep(ms: number): Promise<void> {

@@ -111,6 +111,7 @@ export async function runEntrypoint(argv: string[], io: EntrypointIO): Promise<n
 
     if (!args.catalog) throw usage("'read' needs --catalog");
     const catalog = parseCatalog(readJsonFile(args.catalog, 'catalog', 'CATALOG_INVALID'), `catalog file '${args.catalog}'`);
+    run.configuredCatalog = catalog;
     const states = args.state
       ? parseState(readJsonFile(args.state, 'state', 'STATE_INVALID'), `state file '${args.state}'`)
       : new Map<string, Json>();

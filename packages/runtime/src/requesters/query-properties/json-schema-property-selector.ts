@@ -13,7 +13,7 @@ export interface ConfiguredCatalogLike {
  * streams read; check and discover have none, and then every property is queried.
  */
 export function configuredStreamSchema(run: RunContext, streamName: string): Json | undefined | null {
-  const catalog = (run as RunContext & { configuredCatalog?: ConfiguredCatalogLike }).configuredCatalog;
+  const catalog: ConfiguredCatalogLike | undefined = run.configuredCatalog;
   if (!catalog) return null;
   const configured = catalog.streams.find((entry) => entry.stream.name === streamName);
   if (!configured) return null;

@@ -460,3 +460,32 @@ describe('query_properties on the requester', () => {
     expect(records(run.messages)).toEqual([{ id: 1, 'a+b': true, c: true }]);
   });
 });
+
+describe('JsonSchemaPropertySelector through the entrypoint', () => {
+  it("queries only the properties of the configured catalog's json_schema", async () => {
+    api = await startMockApi([{ path: '/stats', handler: (req) => ({ body: { data: ROWS.map((row) => project(row, fieldsOf(req))) } }) }]);
+    const catalog = configuredCatalog(['stats']);
+    (catalog.streams[0]!.stream as { json_schema: unknown }).json_schema = {
+      type: 'object',
+      properties: { id: { type: 'string' }, b: { type: 'integer' }, e: { type: 'integer' } },
+    };
+    const run = await runSource('read', {
+      manifest: manifest(`
+        request_parameters:
+          fields:
+            type: QueryProperties
+            property_list: [a, b, c, d, e]
+            always_include_properties: [id]
+            property_selector: { type: JsonSchemaPropertySelector }
+            property_chunking:
+              type: PropertyChunking
+              property_limit_type: property_count
+              property_limit: 5`),
+      config: { base_url: api.url },
+      catalog,
+    });
+    expect(errors(run.messages)).toEqual([]);
+    expect(urls(api.requests)).toEqual(['/stats?fields=id%2Cb%2Ce']);
+    expect(records(run.messages)).toEqual(ROWS.map((row) => project(row, ['id', 'b', 'e'])));
+  });
+});
