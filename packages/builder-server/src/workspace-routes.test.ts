@@ -319,6 +319,32 @@ describe('/api/workspace', () => {
     expect(json(await call('GET', '/api/workspace/connections/nope/history'))).toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('syncs into a JSON Lines directory', async () => {
+    const source = await createSource();
+    const lake = json<{ id: string }>(await call('POST', '/api/workspace/destinations', { name: 'lake', config: { type: 'jsonl', directory: join(work, 'lake') } }));
+    const connection = json<{ id: string }>(await call('POST', '/api/workspace/connections', { name: 'files', source: 'library', destination: lake.id, streams: ['books'] }));
+    // JSON Lines cannot deduplicate: books defaults to incremental_append there, and dedup is refused by name
+    expect(json(await call('GET', `/api/workspace/connections/${connection.id}`))).toMatchObject({ streams: [{ name: 'books', syncMode: 'incremental_append' }] });
+    const { streams } = json<{ streams: Array<{ name: string; defaultSyncMode: string; syncModes: string[] }> }>(
+      await call('GET', `/api/workspace/sources/${source.id}/streams?destination=${lake.id}`),
+    );
+    expect(streams[0]).toMatchObject({ name: 'books', defaultSyncMode: 'incremental_append' });
+    expect(streams[0]!.syncModes).not.toContain('incremental_append_dedup');
+    const dedup = await call('POST', '/api/workspace/connections', { name: 'files2', source: 'library', destination: lake.id, streams: [{ name: 'books', syncMode: 'incremental_append_dedup' }] });
+    expect(dedup.statusCode).toBe(400);
+    expect(json<{ detail: string }>(dedup).detail).toContain("stream 'books': this destination cannot write incremental_append_dedup");
+    const patched = await call('PATCH', `/api/workspace/connections/${connection.id}`, { syncMode: 'incremental_append_dedup' });
+    expect(json(patched)).toMatchObject({ code: 'SYNC_MODE_UNSUPPORTED' });
+
+    await call('POST', `/api/workspace/connections/${connection.id}/sync`);
+    const end = await events(connection.id);
+    expect(end[end.length - 1]!.data.error).toBeUndefined();
+    expect(end[end.length - 1]).toMatchObject({ type: 'summary', data: { status: 'succeeded', records: 3 } });
+    const lines = readdirSync(join(work, 'lake')).filter((name) => name.endsWith('.jsonl')).flatMap((name) => readFileSync(join(work, 'lake', name), 'utf8').trim().split('\n'));
+    expect(lines).toHaveLength(3);
+    expect(source.id).toBeTruthy();
+  });
+
   it('answers idle events for a connection that never synced', async () => {
     const source = await createSource();
     const warehouse = await createWarehouse();

@@ -50,6 +50,13 @@ const STATUS_OF_CODE: Record<string, number> = {
 /** How often a Server-Sent Events stream gets a comment line while nothing happens. */
 const KEEP_ALIVE_MS = 15_000;
 
+/**
+ * Sync modes a destination type cannot write. The workspace picks a stream's default mode from
+ * the source alone (dedup when it has a primary key), so a JSON Lines connection would fail at
+ * its first sync; here the defaults and checks take the destination into account.
+ */
+const UNSUPPORTED_MODES: Record<string, readonly DestinationSyncMode[]> = { jsonl: ['incremental_append_dedup'] };
+
 /** Destination types the UI offers, in order; the spec of each comes from @manifold/destinations. */
 const DESTINATION_TYPE_ORDER = ['duckdb', 'jsonl', 'postgres', 'airbyte-image'] as const;
 
@@ -137,8 +144,10 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
   app.get(
     '/api/workspace/sources/:id/streams',
     route(async (request) => {
+      const query = request.query as { destination?: unknown };
+      const unsupported = typeof query.destination === 'string' && query.destination !== '' ? await unsupportedModes(workspace, query.destination) : [];
       const streams = await workspace.discoverStreams(request.params.id);
-      return { streams: streams.map(streamView) };
+      return { streams: streams.map((stream) => streamView(stream, unsupported)) };
     }),
   );
 
@@ -204,13 +213,13 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
     '/api/workspace/connections',
     route(async (request, reply) => {
       const body = bodyOf(request.body);
-      const connection = await workspace.createConnection({
-        name: requiredString(body, 'name'),
-        source: requiredString(body, 'source'),
-        destination: requiredString(body, 'destination'),
-        ...optionalStreams(body),
-        ...optionalSyncMode(body),
-      });
+      const name = requiredString(body, 'name');
+      const source = requiredString(body, 'source');
+      const destination = requiredString(body, 'destination');
+      const unsupported = await unsupportedModes(workspace, destination);
+      const chosen = { ...optionalStreams(body), ...optionalSyncMode(body) };
+      const streams = unsupported.length > 0 ? await streamsFor(workspace, source, chosen, unsupported) : chosen;
+      const connection = await workspace.createConnection({ name, source, destination, ...streams });
       return reply.code(201).send(await connectionView(connection));
     }),
   );
@@ -223,10 +232,15 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
         throw new ApiError(400, `Field 'status' must be 'active' or 'inactive', got ${JSON.stringify(status)}`, 'INVALID_FIELD');
       }
       const name = optionalString(body, 'name');
-      const updated = await workspace.updateConnection(request.params.id, {
+      const current = await workspace.getConnection(request.params.id);
+      const chosen = { ...optionalStreams(body), ...optionalSyncMode(body) };
+      const unsupported = await unsupportedModes(workspace, current.destinationId);
+      if (unsupported.length > 0 && (chosen.streams !== undefined || chosen.syncMode !== undefined)) {
+        Object.assign(chosen, await streamsFor(workspace, current.sourceId, { streams: chosen.streams ?? current.streams.map((s) => s.name), ...(chosen.syncMode ? { syncMode: chosen.syncMode } : {}) }, unsupported));
+      }
+      const updated = await workspace.updateConnection(current.id, {
         ...(name !== undefined ? { name } : {}),
-        ...optionalStreams(body),
-        ...optionalSyncMode(body),
+        ...chosen,
         ...(status !== undefined ? { status } : {}),
       });
       return connectionView(updated);
@@ -333,11 +347,11 @@ function specOrNull(manifestText: string, connectorName: string): Json | null {
   }
 }
 
-function streamView(stream: DiscoveredStream) {
+function streamView(stream: DiscoveredStream, unsupported: readonly DestinationSyncMode[] = []) {
   const modes = SYNC_MODES.filter((mode) => {
     if (mode.startsWith('incremental') && !stream.supportsIncremental) return false;
     if (mode === 'incremental_append_dedup' && stream.primaryKey.length === 0) return false;
-    return true;
+    return !unsupported.includes(mode);
   });
   return {
     name: stream.name,
@@ -345,9 +359,47 @@ function streamView(stream: DiscoveredStream) {
     supportsIncremental: stream.supportsIncremental,
     defaultCursorField: stream.defaultCursorField,
     primaryKey: stream.primaryKey,
-    defaultSyncMode: defaultSyncMode(stream),
+    defaultSyncMode: defaultModeFor(stream, unsupported),
     syncModes: modes,
     fields: Object.keys((stream.jsonSchema.properties as Json | undefined) ?? {}),
+  };
+}
+
+/** The workspace's default mode, or the next most faithful one the destination can write. */
+function defaultModeFor(stream: DiscoveredStream, unsupported: readonly DestinationSyncMode[]): DestinationSyncMode {
+  const mode = defaultSyncMode(stream);
+  if (!unsupported.includes(mode)) return mode;
+  return mode === 'incremental_append_dedup' && !unsupported.includes('incremental_append') ? 'incremental_append' : 'full_refresh_append';
+}
+
+async function unsupportedModes(workspace: Workspace, destination: string): Promise<readonly DestinationSyncMode[]> {
+  const entry = await workspace.getDestination(destination);
+  return UNSUPPORTED_MODES[entry.config.type] ?? [];
+}
+
+/**
+ * The connection's streams spelled out for a destination that cannot write every mode: defaults
+ * chosen among the modes it can write, and an asked-for mode it cannot write refused by name.
+ */
+async function streamsFor(
+  workspace: Workspace,
+  source: string,
+  chosen: { streams?: Array<string | ConnectionStream>; syncMode?: DestinationSyncMode },
+  unsupported: readonly DestinationSyncMode[],
+): Promise<{ streams: ConnectionStream[] }> {
+  const discovered = await workspace.discoverStreams(source);
+  const names = chosen.streams ?? discovered.map((stream) => stream.name);
+  return {
+    streams: names.map((entry) => {
+      const name = typeof entry === 'string' ? entry : entry.name;
+      const stream = discovered.find((candidate) => candidate.name === name);
+      // Unknown names are left for the workspace to refuse, with the list of streams.
+      const mode = typeof entry === 'string' ? (chosen.syncMode ?? (stream ? defaultModeFor(stream, unsupported) : 'full_refresh_overwrite')) : entry.syncMode;
+      if (unsupported.includes(mode)) {
+        throw new ApiError(400, `stream '${name}': this destination cannot write ${mode}; use ${SYNC_MODES.filter((m) => !unsupported.includes(m)).join(', ')}`, 'SYNC_MODE_UNSUPPORTED');
+      }
+      return typeof entry === 'string' ? { name, syncMode: mode, ...(stream?.namespace ? { namespace: stream.namespace } : {}) } : { ...entry, syncMode: mode };
+    }),
   };
 }
 

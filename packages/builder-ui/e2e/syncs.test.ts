@@ -347,4 +347,28 @@ describe.skipIf(missing.length > 0)('Connections and syncs in a browser', () => 
     expect(await page.content()).not.toContain(wrongKey);
     await snap('11-sync-failed');
   });
+
+  it('cancels a running sync, and resets a connection', async () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBe(201);
+      return (await res.json()) as { id: string };
+    };
+    const lake = await post('/api/workspace/destinations', { name: 'slow lake', config: { type: 'jsonl', directory: join(work, 'slow-lake') } });
+    const connection = await post('/api/workspace/connections', { name: 'Books to files', source: 'library', destination: lake.id, streams: ['books'] });
+    await page.goto(`${base}/#/connections/${connection.id}`);
+    await page.getByRole('heading', { name: 'Books to files' }).waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await until('some books read', () => numberIn(page.getByTestId('progress-books')), (n) => n > 0);
+    await page.getByRole('button', { name: 'Cancel sync' }).click();
+    const summary = page.getByTestId('sync-summary');
+    await hasText(summary, 'Cancelled');
+    await hasText(page.getByTestId('sync-history').locator('tbody tr').first(), 'Cancelled');
+    expect(await numberIn(page.getByTestId('summary-records'))).toBeLessThan(205);
+    await snap('12-sync-cancelled');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Reset data' }).click();
+    await hasText(page.getByRole('status'), 'Reset books');
+  });
 });

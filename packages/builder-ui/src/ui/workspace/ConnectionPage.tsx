@@ -15,6 +15,7 @@ export function ConnectionPage(props: { id: string }) {
   const [error, setError] = useState<string | undefined>();
   const [starting, setStarting] = useState(false);
   const [cancelling, setCancelling] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
 
   const loadHistory = () => workspaceApi.history(props.id).then(setHistory, (e: Error) => setError(e.message));
   const events = useSyncEvents(props.id, () => {
@@ -36,6 +37,7 @@ export function ConnectionPage(props: { id: string }) {
     setStarting(true);
     setError(undefined);
     try {
+      setNotice(undefined);
       await workspaceApi.sync(props.id);
       events.follow();
       void loadHistory();
@@ -48,6 +50,11 @@ export function ConnectionPage(props: { id: string }) {
   const cancel = async () => {
     setCancelling(true);
     await workspaceApi.cancel(props.id).catch((e: Error) => { setError(e.message); setCancelling(false); });
+  };
+  const reset = async () => {
+    if (!connection || !confirm(`Reset “${connection.name}”? Its streams' rows and saved state are removed from the destination; the next sync reads everything again.`)) return;
+    setError(undefined);
+    await workspaceApi.reset(props.id).then((answer) => setNotice(`Reset ${answer.reset.join(', ')}: the next sync starts from the beginning.`), (e: Error) => setError(e.message));
   };
   const remove = async () => {
     if (!connection || !confirm(`Delete connection “${connection.name}”? The data already written stays in the destination.`)) return;
@@ -70,6 +77,7 @@ export function ConnectionPage(props: { id: string }) {
           </p>
         </div>
         <div className="ws-head-actions">
+          <button type="button" className="small" onClick={() => void reset()} disabled={running}>Reset data</button>
           <button type="button" className="small danger" onClick={() => void remove()} disabled={running}>Delete</button>
           <button type="button" className="primary ws-sync-now" onClick={() => void syncNow()} disabled={running || starting}>
             {running || starting ? <><span className="ws-spinner light" aria-hidden /> Syncing…</> : 'Sync now'}
@@ -77,6 +85,7 @@ export function ConnectionPage(props: { id: string }) {
         </div>
       </div>
       {error ? <div className="error-box" role="alert">{error}</div> : null}
+      {notice ? <div className="ok-box" role="status">{notice}</div> : null}
       {running ? <SyncProgressView progress={events.progress} streams={connection.streams} onCancel={() => void cancel()} cancelling={cancelling} /> : null}
       {!running && lastSummary ? <SyncSummaryView summary={lastSummary} /> : null}
       <section className="card">

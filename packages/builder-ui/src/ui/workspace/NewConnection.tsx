@@ -25,14 +25,15 @@ export function NewConnection() {
     workspaceApi.destinations().then((list) => { setDestinations(list); if (list[0]) setDestinationId(list[0].id); }, (e: Error) => setError(e.message));
   }, []);
 
-  // Discovering runs the source (it may call its API): once per picked source.
+  // Discovering runs the source (it may call its API): once per picked source and destination
+  // (a destination may not write every mode, e.g. JSON Lines cannot deduplicate).
   useEffect(() => {
-    if (!sourceId) return;
+    if (!sourceId || !destinationId) return;
     let live = true;
     setStreams(undefined);
     setDiscovering(true);
     setError(undefined);
-    workspaceApi.streams(sourceId).then(
+    workspaceApi.streams(sourceId, destinationId).then(
       (found) => {
         if (!live) return;
         setStreams(found);
@@ -41,7 +42,7 @@ export function NewConnection() {
       (e: Error) => live && setError(`Discovering the streams failed: ${e.message}`),
     ).finally(() => live && setDiscovering(false));
     return () => { live = false; };
-  }, [sourceId]);
+  }, [sourceId, destinationId]);
 
   const source = sources?.find((s) => s.id === sourceId);
   const destination = destinations?.find((d) => d.id === destinationId);

@@ -143,7 +143,9 @@ export const workspaceApi = {
   createSource: (body: { name: string; connector: string; version: number | 'latest'; config: Record<string, unknown> }) =>
     call<WsSource>('POST', `${base}/sources`, body),
   deleteSource: (sourceId: string) => call<void>('DELETE', `${base}/sources/${id(sourceId)}`),
-  streams: (sourceId: string) => call<{ streams: WsStream[] }>('GET', `${base}/sources/${id(sourceId)}/streams`).then((r) => r.streams),
+  /** With a destination: the modes it can write, and defaults among them. */
+  streams: (sourceId: string, destinationId?: string) =>
+    call<{ streams: WsStream[] }>('GET', `${base}/sources/${id(sourceId)}/streams${destinationId ? `?destination=${id(destinationId)}` : ''}`).then((r) => r.streams),
   destinationTypes: () => call<{ types: WsDestinationType[]; default: { type: string; path: string } }>('GET', `${base}/destination-types`),
   destinations: () => call<{ destinations: WsDestination[] }>('GET', `${base}/destinations`).then((r) => r.destinations),
   createDestination: (body: { name: string; config: Record<string, unknown> }) => call<WsDestination>('POST', `${base}/destinations`, body),
