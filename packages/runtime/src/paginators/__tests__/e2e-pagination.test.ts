@@ -13,6 +13,11 @@ afterEach(async () => {
   api = undefined;
 });
 
+const DEFAULT_SELECTOR = `      record_selector:
+        type: RecordSelector
+        extractor: { type: DpathExtractor, field_path: [data] }`;
+
+/** One stream `items`; a `retriever` piece with its own record_selector replaces the default one. */
 function manifest(paginator: string, retriever = ''): string {
   return `
 version: 7.0.0
@@ -24,9 +29,7 @@ streams:
     retriever:
       type: SimpleRetriever
       requester: { type: HttpRequester, url_base: "{{ config['base_url'] }}", path: items }
-      record_selector:
-        type: RecordSelector
-        extractor: { type: DpathExtractor, field_path: [data] }
+${retriever.includes('record_selector:') ? '' : DEFAULT_SELECTOR}
 ${retriever}
 ${paginator}
 spec:
@@ -75,6 +78,25 @@ describe('CursorPagination', () => {
       ['/items?limit=2', '2'],
       ['/items?limit=2', '4'],
     ]);
+  });
+
+  it('last_page_size counts the records kept by the record filter (so a filter can end the pagination early)', async () => {
+    const run = await read(
+      `      paginator:
+        type: DefaultPaginator
+        pagination_strategy:
+          type: CursorPagination
+          cursor_value: "{{ response.next }}"
+          stop_condition: "{{ last_page_size < 2 }}"
+        page_token_option: { type: RequestOption, inject_into: request_parameter, field_name: cursor }`,
+      (req) => (req.query.cursor ? { data: [{ id: 3 }, { id: 4 }], next: null } : { data: [{ id: 1 }, { id: 2 }], next: 'p2' }),
+      `      record_selector:
+        type: RecordSelector
+        extractor: { type: DpathExtractor, field_path: [data] }
+        record_filter: { type: RecordFilter, condition: "{{ record['id'] != 2 }}" }`,
+    );
+    expect(ids(run)).toEqual([1]);
+    expect(urls((api as MockApi).requests)).toEqual(['/items']);
   });
 
   it('no stop_condition: a missing or empty cursor value ends it', async () => {
@@ -135,7 +157,7 @@ describe('OffsetIncrement', () => {
       `      record_selector:
         type: RecordSelector
         extractor: { type: DpathExtractor, field_path: [data] }
-        record_filter: { type: RecordFilter, condition: "{{ record['id'] != 2 }}" }`.replace(/^/, ''),
+        record_filter: { type: RecordFilter, condition: "{{ record['id'] != 2 }}" }`,
       { page_size: 2 },
     );
     expect(ids(run)).toEqual([1, 3, 4]);
