@@ -127,8 +127,29 @@ describe('manifold CLI', { timeout: 120_000 }, () => {
     expect(JSON.parse(state.stdout)).toContainEqual(
       expect.objectContaining({ stream: expect.objectContaining({ stream_state: { updated_at: '2024-01-03' } }) }),
     );
+    // A second, incremental sync: order 3 changed and order 5 is new. It starts from the cursor,
+    // and with dedup every order is in the table once, in its latest version.
+    shop.orders[2] = { id: 3, amount: 33, updated_at: '2024-01-04' };
+    shop.orders.push({ id: 5, amount: 50, updated_at: '2024-01-04' });
+    shop.api.reset();
+    const second = await runManifold(['sync', 'shop-dw', ...ws]);
+    expect(second.code).toBe(0);
+    expect(shop.api.requestsTo('/orders')[0]?.query.from).toBe('2024-01-03');
+    const rows = await queryDuckDB(duckdb, 'SELECT id::INTEGER AS id, amount::INTEGER AS amount FROM orders ORDER BY id');
+    expect(rows).toEqual([
+      { id: 1, amount: 10 },
+      { id: 2, amount: 20 },
+      { id: 3, amount: 33 },
+      { id: 4, amount: 40 },
+      { id: 5, amount: 50 },
+    ]);
+    expect((await queryDuckDB(duckdb, 'SELECT count(*)::INTEGER AS n FROM customers'))[0]?.n).toBe(2);
+
     const history = await runManifold(['history', 'shop-dw', '--json', ...ws]);
-    expect(JSON.parse(history.stdout)).toMatchObject([{ status: 'succeeded', streams: { orders: { records: 4 } } }]);
+    expect(JSON.parse(history.stdout)).toMatchObject([
+      { status: 'succeeded', streams: { orders: { records: 3 } } },
+      { status: 'succeeded', streams: { orders: { records: 4 } } },
+    ]);
 
     const reset = await runManifold(['reset', 'shop-dw', '--stream', 'orders', ...ws]);
     expect(reset.code).toBe(0);
