@@ -220,6 +220,24 @@ describe('DatetimeBasedCursor bounds', () => {
     expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '2024-01-03T09:00:00Z' });
   });
 
+  it('a P1M step from the 31st clamps to the month end and continues from there', async () => {
+    api = await startMockApi([{ path: '/items', response: { body: { data: [] } } }]);
+    await read(`      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-31"
+      end_datetime: "2024-04-01"
+      step: P1M
+      cursor_granularity: P1D
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }
+      end_time_option: { type: RequestOption, inject_into: request_parameter, field_name: until }`);
+    expect(api.requests.map((r) => [r.query.since, r.query.until])).toEqual([
+      ['2024-01-31', '2024-02-28'],
+      ['2024-02-29', '2024-03-28'],
+      ['2024-03-29', '2024-04-01'],
+    ]);
+  });
+
   it('a state already at the end of the sync: no request, the state is written back unchanged', async () => {
     api = await startMockApi([{ path: '/items', handler: byWindow }]);
     const run = await read(DAILY, [streamState('items', { updated_at: '2024-01-03T12:00:00Z' })]);
