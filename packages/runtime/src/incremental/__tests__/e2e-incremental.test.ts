@@ -238,6 +238,23 @@ describe('DatetimeBasedCursor bounds', () => {
     ]);
   });
 
+  it('a saved state in one of cursor_datetime_formats is read, and written back in datetime_format', async () => {
+    api = await startMockApi([{ path: '/items', handler: byWindow }]);
+    const run = await read(
+      `      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%dT%H:%M:%SZ"
+      cursor_datetime_formats: ["%Y-%m-%d"]
+      start_datetime: "2024-01-01T00:00:00Z"
+      start_time_option: { type: RequestOption, inject_into: request_parameter, field_name: since }
+      end_time_option: { type: RequestOption, inject_into: request_parameter, field_name: until }`,
+      [streamState('items', { updated_at: '2024-01-03' })],
+    );
+    expect(api.requests.map((r) => [r.query.since, r.query.until])).toEqual([['2024-01-03T00:00:00Z', '2024-01-03T12:00:00Z']]);
+    expect(records(run.messages).map((r) => r.id)).toEqual([2, 3]);
+    expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '2024-01-03T11:00:00Z' });
+  });
+
   it('a state already at the end of the sync: no request, the state is written back unchanged', async () => {
     api = await startMockApi([{ path: '/items', handler: byWindow }]);
     const run = await read(DAILY, [streamState('items', { updated_at: '2024-01-03T12:00:00Z' })]);
