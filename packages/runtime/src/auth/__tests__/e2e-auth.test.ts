@@ -495,6 +495,25 @@ describe('JwtAuthenticator', () => {
     expect(run.stdout).not.toContain('jwt-secret');
   });
 
+  it('request_option puts the token where asked (a query parameter) instead of the Authorization header', async () => {
+    api = await startMockApi([itemsRoute]);
+    const run = await read(
+      `        authenticator:
+          type: JwtAuthenticator
+          secret_key: s3cret
+          algorithm: HS256
+          token_duration: 60
+          request_option: { type: RequestOption, inject_into: request_parameter, field_name: jwt }`,
+      {},
+    );
+    expect(run.code).toBe(0);
+    const [request] = dataRequests();
+    expect(request?.headers.authorization).toBeUndefined();
+    const jwt = decode(String(request?.query.jwt));
+    expect(jwt.payload).toEqual({ iat: now, exp: now + 60, nbf: now });
+    expect(jwt.signature.equals(createHmac('sha256', 's3cret').update(jwt.input).digest())).toBe(true);
+  });
+
   it.each([
     ['RS256', 'rsa', { modulusLength: 2048 }],
     ['ES256', 'ec', { namedCurve: 'P-256' }],
