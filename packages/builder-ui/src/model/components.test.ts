@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDatetimeFormat, checkDuration, COMPONENTS, componentSupport, initComponent } from './components.js';
+import { checkDatetimeFormat, checkDuration, checkUrlBase, COMPONENTS, componentSupport, initComponent } from './components.js';
 
 describe('field checks shown beside the field', () => {
   it('accepts ISO 8601 durations and templates, names the bad value otherwise', () => {
@@ -12,6 +12,12 @@ describe('field checks shown beside the field', () => {
     expect(checkDatetimeFormat('%s')).toBeUndefined();
     expect(checkDatetimeFormat("{{ config['fmt'] }}")).toBeUndefined();
     expect(checkDatetimeFormat('YYYY-MM-DD')).toContain('no % directive');
+  });
+
+  it('wants a scheme on the API base URL', () => {
+    for (const ok of ['https://api.example.com/v1', 'http://127.0.0.1:8080', "{{ config['base_url'] }}", '']) expect(checkUrlBase(ok), ok).toBeUndefined();
+    expect(checkUrlBase('api.example.com')).toContain('start it with https://');
+    expect(checkUrlBase('https:// spaced')).toBeDefined();
   });
 
   it('puts the checks on the datetime cursor fields', () => {

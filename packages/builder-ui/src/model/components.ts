@@ -44,6 +44,12 @@ export function checkDuration(value: string): string | undefined {
     : `“${value}” is not an ISO 8601 duration: write it like P1D (a day), PT1H (an hour), P1M (a month)`;
 }
 
+/** An API base URL needs its scheme (a bare host is a common slip); templates are checked at read time. */
+export function checkUrlBase(value: string): string | undefined {
+  if (value.trim() === '' || value.includes('{{')) return undefined;
+  return /^https?:\/\/[^\s/]+/.test(value.trim()) ? undefined : `“${value}” is not a URL: start it with https:// (or http://)`;
+}
+
 /** A strftime-style format needs at least one % directive (or is a template). */
 export function checkDatetimeFormat(value: string): string | undefined {
   if (value.includes('{{') || value.includes('%')) return undefined;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { COMPONENTS, SLOTS } from '../model/components.js';
+import { checkUrlBase, COMPONENTS, SLOTS } from '../model/components.js';
 import { emptyInput, type GlobalForm, type InputForm, type InputType, type StreamForm } from '../model/form.js';
 import { isPlainObject, type Obj } from '../model/refs.js';
 import { ComponentEditor, fieldMessage, missingField, type ComponentContext } from './ComponentEditor.js';
@@ -45,14 +45,15 @@ export function MissingInputs(props: { keys: string[]; onAdd: () => void }) {
 
 export function GlobalPanel(props: { value: GlobalForm; onChange: (g: GlobalForm) => void; ctx: ComponentContext; errors: ManifestError[]; missing: string[]; onAddMissing: () => void }) {
   const { value, onChange } = props;
+  const urlProblem = checkUrlBase(value.urlBase) ?? errorsFor(props.errors, 'url_base');
   return (
     <div className="panel">
       <h2>Global configuration</h2>
       <p className="lede">Shared by every stream: where the API lives and how to authenticate. Reference user inputs as <code>{"{{ config['api_key'] }}"}</code>.</p>
       <MissingInputs keys={props.missing} onAdd={props.onAddMissing} />
       <Section title="API base URL">
-        <Field label="API base URL" required help="e.g. https://api.example.com/v1" error={errorsFor(props.errors, 'url_base')}>
-          {(id) => <TextInput id={id} name="url_base" mono value={value.urlBase} onChange={(urlBase) => onChange({ ...value, urlBase })} placeholder="https://api.example.com" />}
+        <Field label="API base URL" required help="e.g. https://api.example.com/v1" error={urlProblem}>
+          {(id) => <TextInput id={id} name="url_base" mono invalid={!!urlProblem} value={value.urlBase} onChange={(urlBase) => onChange({ ...value, urlBase })} placeholder="https://api.example.com" />}
         </Field>
       </Section>
       <Section title="Authentication">
