@@ -341,7 +341,12 @@ describe.skipIf(missing.length > 0)('Connector Builder in a browser', () => {
     await page.keyboard.type('Shop API');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Global configuration' }).waitFor();
-    await page.getByLabel('API base URL').fill(mock.url);
+    // a bare host: the problem is named under the field
+    const urlBase = page.getByLabel('API base URL');
+    await urlBase.fill(mock.url.replace(/^http:\/\//, ''));
+    await hasText(page.locator('.field', { has: urlBase }).getByTestId('field-error'), 'start it with https://');
+    await urlBase.fill(mock.url);
+    await count(page.locator('.field', { has: urlBase }).getByTestId('field-error'), 0);
     await page.getByLabel('Method').selectOption('BearerAuthenticator');
     await page.locator('.missing-inputs').getByRole('button').click();
 
