@@ -218,6 +218,27 @@ describe('DpathFlattenFields', () => {
   });
 });
 
+describe('$parameters', () => {
+  it('stream $parameters reach the requester path and the transformations; a component $parameters overrides them', async () => {
+    api = await startMockApi([{ path: '/v2/things', response: { body: { data: [{ id: 1 }] } } }]);
+    const manifestText = manifest(
+      `      - type: AddFields
+        fields:
+          - { path: [kind], value: "{{ parameters['kind'] }}" }
+      - type: AddFields
+        $parameters: { kind: own }
+        fields:
+          - { path: [own_kind], value: "{{ parameters.kind }}" }`,
+    )
+      .replace('    name: items\n', '    name: items\n    $parameters: { kind: thing, resource: things }\n')
+      .replace('path: items }', 'path: "v2/{{ parameters.resource }}" }');
+    const run = await runSource('read', { manifest: manifestText, config: { base_url: api.url }, catalog: configuredCatalog(['items']) });
+    expect(run.code).toBe(0);
+    expect(api.requests.map((r) => r.url)).toEqual(['/v2/things']);
+    expect(records(run.messages)).toEqual([{ id: 1, kind: 'thing', own_kind: 'own' }]);
+  });
+});
+
 describe('order', () => {
   it('transformations run in the order listed', async () => {
     const out = await transform(
