@@ -56,6 +56,13 @@ describe('URL', () => {
     expect(api.requests.map(seen)).toEqual([{ method: 'GET', url: '/api/v2/accounts/a%201/items', body: '' }]);
   });
 
+  it('a query string in the path is kept and the request parameters are appended to it', async () => {
+    api = await startMockApi([{ path: '/items', ...answer }]);
+    const run = await read(`      requester: { type: HttpRequester, url_base: "{{ config['base_url'] }}", path: "items?sort=asc", request_parameters: { limit: "5" } }`);
+    expect(run.code).toBe(0);
+    expect(api.requests.map((r) => r.url)).toEqual(['/items?sort=asc&limit=5']);
+  });
+
   it('url alone is the full URL', async () => {
     api = await startMockApi([{ path: /.*/, ...answer }]);
     const run = await read(`      requester: { type: HttpRequester, url: "{{ config['base_url'] }}/v3/items" }`);
