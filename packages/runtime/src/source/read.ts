@@ -51,8 +51,11 @@ export async function readSource(
     const name = configured.stream.name;
     const stream = source.stream(name);
     if (!stream) continue;
-    const incremental = configured.sync_mode === 'incremental' && stream.supportsIncremental;
-    const state = incremental ? states.get(name) : undefined;
+    // As the CDK, the incoming state reaches the stream whatever its configured sync mode: the
+    // CDK builds every stream from the connector's state. A stream without a cursor ignores it;
+    // a StateDelegatingStream uses it to choose its incremental_stream even when it is
+    // discovered as full refresh only (its full_refresh_stream has no cursor).
+    const state = states.get(name);
     run.logger.info(`Marking stream ${name} as STARTED`);
     await emit(streamStatusMessage(name, 'STARTED', run.clock()));
     let count = 0;

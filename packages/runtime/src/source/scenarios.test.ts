@@ -343,7 +343,7 @@ ${cursor(extra)}`;
     expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '2024-01-03' });
   });
 
-  it('full refresh of an incremental stream ignores the incoming state', async () => {
+  it('full refresh of an incremental stream still starts from the incoming state, as the CDK builds every stream from the state', async () => {
     api = await startMockApi(routes());
     const run = await runSource('read', {
       manifest: manifest(stream()),
@@ -352,7 +352,31 @@ ${cursor(extra)}`;
       state: [streamState('items', { updated_at: '2024-01-03' })],
     });
     expect(run.code).toBe(0);
-    expect(api.requests).toHaveLength(3);
+    expect(urls(api.requests)).toEqual(['/items?from=2024-01-03&to=2024-01-04']);
+    expect(records(run.messages).map((r) => r.id)).toEqual([3, 4]);
+    expect(stateValues(run.messages)).toEqual([{ updated_at: '2024-01-03' }, { updated_at: '2024-01-03' }]);
+  });
+
+  it('a stream without a cursor ignores incoming state and writes its completion state', async () => {
+    api = await startMockApi([{ path: '/items', response: { body: { data: [{ id: 1 }] } } }]);
+    const noCursor = `
+  - type: DeclarativeStream
+    name: items
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: items }
+${selector()}`;
+    const run = await runSource('read', {
+      manifest: manifest(noCursor),
+      config: { base_url: api.url },
+      catalog: configuredCatalog(['items']),
+      state: [streamState('items', { updated_at: '2024-01-03' })],
+    });
+    expect(run.code).toBe(0);
+    expect(urls(api.requests)).toEqual(['/items']);
+    expect(records(run.messages)).toEqual([{ id: 1 }]);
+    expect(stateValues(run.messages)).toEqual([{ __ab_no_cursor_state_message: true }]);
   });
 
   it('client-side incremental drops records older than the state', async () => {

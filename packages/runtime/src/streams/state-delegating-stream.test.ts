@@ -158,7 +158,7 @@ describe('StateDelegatingStream', () => {
     expect(urls(api.requests)).toEqual(['/changes?since=2024-01-01']);
   });
 
-  it('a full refresh sync passes no state, so the full_refresh_stream is read', async () => {
+  it('a full refresh sync with incoming state reads the incremental_stream: the CDK chooses from the state, not the sync mode', async () => {
     api = await startMockApi(routes());
     const run = await runSource('read', {
       manifest: source(delegating()),
@@ -167,7 +167,29 @@ describe('StateDelegatingStream', () => {
       state: [streamState('items', { updated_at: '2024-01-05' })],
     });
     expect(run.code).toBe(0);
+    expect(urls(api.requests)).toEqual(['/changes?since=2024-01-05']);
+    expect(stateValues(run.messages)).toEqual([{ updated_at: '2024-01-06' }, { updated_at: '2024-01-06' }]);
+  });
+
+  it('discovered as full refresh only (no cursor on full_refresh_stream): the completion state of one read selects the incremental_stream in the next', async () => {
+    const manifest = source(delegating({ fullCursor: false }));
+    // The only catalog a client can build from discover: full_refresh.
+    const catalog = configuredCatalog(['items']);
+    api = await startMockApi(routes());
+    const first = await runSource('read', { manifest, config: { base_url: api.url }, catalog });
+    expect(first.code).toBe(0);
     expect(urls(api.requests)).toEqual(['/all']);
+    expect(records(first.messages)).toEqual(ALL);
+    expect(stateValues(first.messages)).toEqual([{ __ab_no_cursor_state_message: true }]);
+
+    api.reset();
+    const second = await runSource('read', { manifest, config: { base_url: api.url }, catalog, state: states(first.messages) });
+    expect(errors(second.messages)).toEqual([]);
+    expect(urls(api.requests)).toEqual(['/changes?since=2024-01-01']);
+    expect(records(second.messages)).toEqual([{ id: 2, updated_at: '2024-01-06' }]);
+    // The CDK's cursor keeps the incoming state's other keys (its "legacy" state) beside its own.
+    const resumed = { __ab_no_cursor_state_message: true, updated_at: '2024-01-06' };
+    expect(stateValues(second.messages)).toEqual([resumed, resumed]);
   });
 
   it('per-partition state selects the incremental_stream and resumes each partition from its own cursor', async () => {
