@@ -189,10 +189,15 @@ export function TestPanel(props: {
   );
 }
 
+/** An empty part of a slice (a top-level parent's `parent_slice: {}`) says nothing. */
+function isEmptyObject(v: unknown): boolean {
+  return !!v && typeof v === 'object' && Object.keys(v).length === 0;
+}
+
 /** `{start_time: a, end_time: b}` → `start_time a · end_time b`; nested parts as compact JSON. */
 function describeSlice(d: Record<string, unknown>): string {
   return Object.entries(d)
-    .filter(([, v]) => !(v && typeof v === 'object' && Object.keys(v).length === 0)) // an empty parent_slice says nothing
+    .filter(([, v]) => !isEmptyObject(v))
     .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ');
 }
 
@@ -202,7 +207,7 @@ function SliceInfo({ slice }: { slice: StreamReadSlice }) {
   const raw = last?.stream?.stream_state ?? last;
   // a stream without a cursor reports a placeholder state: nothing a user would save
   const state = raw && typeof raw === 'object' && '__ab_no_cursor_state_message' in raw ? undefined : raw;
-  const parts = Object.entries(slice.slice_descriptor ?? {});
+  const parts = Object.entries(slice.slice_descriptor ?? {}).filter(([, v]) => !isEmptyObject(v));
   if (!parts.length && state === undefined) return null;
   return (
     <table className="kv slice-info" data-testid="slice-info">
