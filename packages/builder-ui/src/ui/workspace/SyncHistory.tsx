@@ -15,7 +15,7 @@ export function SyncHistory(props: { syncs: SyncSummary[] | undefined }) {
             {syncs.map((sync) => (
               <tr key={sync.id} data-sync={sync.id}>
                 <td>{formatTime(sync.startedAt)}</td>
-                <td><StatusBadge status={sync.status} />{sync.error ? <span className="error-text ws-error-line" title={sync.error}> {sync.error}</span> : null}</td>
+                <td><StatusBadge status={sync.status} />{sync.error && sync.status === 'failed' ? <span className="error-text ws-error-line" title={sync.error}> {sync.error}</span> : null}</td>
                 <td className="num" data-testid="history-records">{formatCount(sync.records)}</td>
                 <td className="num">{formatBytes(sync.bytes)}</td>
                 <td className="num">{formatDuration(sync.durationMs)}</td>

@@ -17,7 +17,7 @@ export function SyncSummaryView(props: { summary: SyncSummary }) {
         <div><span className="ws-stat">{formatBytes(summary.bytes)}</span><span className="help">read</span></div>
         <div><span className="ws-stat">{formatDuration(summary.durationMs)}</span><span className="help">duration</span></div>
       </div>
-      {summary.error ? <div className="error-box" role="alert">{summary.error}</div> : null}
+      {summary.error && summary.status === 'failed' ? <div className="error-box" role="alert">{summary.error}</div> : null}
       {streams.length > 0 ? (
         <table className="ws-table" aria-label="Records per stream">
           <thead><tr><th>Stream</th><th className="num">Records read</th><th className="num">Bytes</th>{summary.recordsWritten ? <th className="num">Rows written</th> : null}</tr></thead>
