@@ -216,6 +216,34 @@ describe('PageIncrement', () => {
   });
 });
 
+describe('RequestPath', () => {
+  it('a next link relative to the host, and an absolute one under a url_base with a path', async () => {
+    api = await startMockApi([
+      {
+        path: /.*/,
+        handler: (req) => {
+          if (req.url === '/v1/items') return { body: { data: [{ id: 1 }], next: '/v1/items?page=2' } };
+          if (req.url === '/v1/items?page=2') return { body: { data: [{ id: 2 }], next: `${api?.url}/v1/items?page=3` } };
+          return { body: { data: [{ id: 3 }], next: null } };
+        },
+      },
+    ]);
+    const run = await runSource('read', {
+      manifest: manifest(`      paginator:
+        type: DefaultPaginator
+        pagination_strategy: { type: CursorPagination, cursor_value: "{{ response.next }}", stop_condition: "{{ not response.next }}" }
+        page_token_option: { type: RequestPath }`).replace(`url_base: "{{ config['base_url'] }}", path: items }`, `url_base: "{{ config['base_url'] }}/v1", path: items }`),
+      config: { base_url: api.url },
+      catalog: configuredCatalog(['items']),
+    });
+    expect(run.code).toBe(0);
+    expect(ids(run)).toEqual([1, 2, 3]);
+    // The token is joined to the url_base as a URL reference (urljoin): a host-relative path
+    // replaces the base path, an absolute URL replaces everything.
+    expect(urls(api.requests)).toEqual(['/v1/items', '/v1/items?page=2', '/v1/items?page=3']);
+  });
+});
+
 describe('NoPagination and slices', () => {
   it('NoPagination sends one request even when the response has a next link', async () => {
     const run = await read('      paginator: { type: NoPagination }', () => ({ data: [{ id: 1 }], next: 'more' }));
