@@ -591,6 +591,8 @@ ${login}
     // Login at 00:00 (valid to 01:00); page 2 at 00:40 reuses it; page 3 at 01:20 logs in again.
     expect(dataRequests().map((r) => r.headers['x-session'])).toEqual(['session-1', 'session-1', 'session-2']);
     expect(run.stdout).not.toContain('pw-secret');
+    expect(run.stdout).not.toContain('session-1');
+    expect(run.stdout).not.toContain('session-2');
   });
 
   it('a 401 on a data request logs in again and retries once (docs/differences.md)', async () => {
