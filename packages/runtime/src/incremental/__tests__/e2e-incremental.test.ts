@@ -3,7 +3,7 @@
  * records out and the exact STATE messages, then a second run from the first run's state. Expected
  * values follow Airbyte's CDK v7.28.2 (concurrent cursor: state after each window, once more at the end).
  */
-import { type MockApi, type MockRequest, configuredCatalog, records, startMockApi, states, streamState } from '@manifold/testkit';
+import { type MockApi, type MockRequest, configuredCatalog, errors, records, startMockApi, states, streamState } from '@manifold/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSource } from '../../source/__tests__/harness.js';
 
@@ -253,6 +253,24 @@ describe('DatetimeBasedCursor bounds', () => {
     expect(api.requests.map((r) => [r.query.since, r.query.until])).toEqual([['2024-01-03T00:00:00Z', '2024-01-03T12:00:00Z']]);
     expect(records(run.messages).map((r) => r.id)).toEqual([2, 3]);
     expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '2024-01-03T11:00:00Z' });
+  });
+
+  it('clamping (not supported yet) is a clear error naming it, before any request', async () => {
+    api = await startMockApi([{ path: '/items', handler: byWindow }]);
+    const run = await runSource(
+      'read',
+      {
+        manifest: manifest(`${DAILY}\n      clamping: { target: DAY }`),
+        config: { base_url: api.url, start: '2024-01-01T00:00:00Z' },
+        catalog: configuredCatalog([{ name: 'items', syncMode: 'incremental' }]),
+      },
+      { clock: () => NOW },
+    );
+    expect(run.code).not.toBe(0);
+    expect(api.requests).toEqual([]);
+    const [error] = errors(run.messages);
+    expect(error?.message).toContain('clamping');
+    expect(error?.failure_type).toBe('config_error');
   });
 
   it('a state already at the end of the sync: no request, the state is written back unchanged', async () => {
