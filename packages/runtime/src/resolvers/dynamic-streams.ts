@@ -199,7 +199,9 @@ class Collector {
 /**
  * The CDK's full_resolve: the manifest with every generated stream appended to `streams`, each
  * carrying `dynamic_stream_name` (null on static streams). `maxStreams` caps the streams kept per
- * definition (the Builder's limit).
+ * definition (the Builder's limit). The `streams` entries are kept as they are, so a
+ * ConditionalStreams entry stays one unexpanded entry (marked null itself, its inner streams not
+ * marked) whatever its condition: the CDK's full_resolve_manifest does not evaluate conditions.
  */
 export function fullyResolvedManifest(manifest: Model, generated: GeneratedStream[], maxStreams?: number): Model {
   const streams: Model[] = ((manifest.streams as Model[] | undefined) ?? []).map((stream) => ({ ...stream, dynamic_stream_name: null }));
