@@ -202,3 +202,68 @@ describe('RESET_PAGINATION from a login request', () => {
     expect(errors(run.messages)[0]?.message).toContain('pagination was reset 2 time(s) with the same slice');
   });
 });
+
+describe('RESET_PAGINATION on a property chunk', () => {
+  const chunked = `
+version: 7.0.0
+type: DeclarativeSource
+check: { type: CheckStream, stream_names: [stats] }
+streams:
+  - type: DeclarativeStream
+    name: stats
+    primary_key: [id]
+    retriever:
+      type: SimpleRetriever
+      requester:
+        type: HttpRequester
+        url_base: "{{ config['base_url'] }}"
+        path: stats
+        request_parameters:
+          fields:
+            type: QueryProperties
+            property_list: [a, b]
+            always_include_properties: [id]
+            property_chunking:
+              type: PropertyChunking
+              property_limit_type: property_count
+              property_limit: 1
+              record_merge_strategy: { type: GroupByKeyMergeStrategy, key: id }
+        error_handler:
+          type: DefaultErrorHandler
+          response_filters:
+            - { type: HttpResponseFilter, action: RESET_PAGINATION, http_codes: [409] }
+      record_selector:
+        type: RecordSelector
+        extractor: { type: DpathExtractor, field_path: [data] }
+spec:
+  type: Spec
+  connection_specification: { type: object, properties: { base_url: { type: string } } }
+`;
+
+  it('emits the earlier chunks records without a merge key, drops the merged ones, and restarts the page', async () => {
+    api = await startMockApi([
+      {
+        path: '/stats',
+        handler: (req: MockRequest, ctx: { callCount: number }) => {
+          // The second request (the chunk of `b`) answers 409 once.
+          if (ctx.callCount === 2) return { status: 409, body: {} };
+          const field = String(req.query.fields).split(',')[1] as string;
+          // A row without `id` has no merge key and is passed on as it is.
+          return { body: { data: [{ id: 'r1', [field]: 1 }, { [field]: 'no-key' }] } };
+        },
+      },
+    ]);
+    const run = await runSource('read', { manifest: chunked, config: { base_url: api.url }, catalog: configuredCatalog(['stats']) });
+    expect(errors(run.messages)).toEqual([]);
+    expect(urls(api.requests)).toEqual(['/stats?fields=id%2Ca', '/stats?fields=id%2Cb', '/stats?fields=id%2Ca', '/stats?fields=id%2Cb']);
+    expect(records(run.messages)).toEqual([
+      // Before the reset: the keyless row of the first chunk; r1's half-merged record is dropped.
+      { a: 'no-key' },
+      // The restarted page: keyless rows first, then the merged record.
+      { a: 'no-key' },
+      { b: 'no-key' },
+      { id: 'r1', a: 1, b: 1 },
+    ]);
+    expect(stateValues(run.messages)).toEqual([{ __ab_no_cursor_state_message: true }]);
+  });
+});
