@@ -434,6 +434,36 @@ ${extra}`;
     });
   });
 
+  it('a token endpoint answering 500 or 429 is retried, then the read goes on', async () => {
+    let calls = 0;
+    api = await startMockApi([
+      {
+        method: 'POST',
+        path: '/oauth/token',
+        handler: () => {
+          calls += 1;
+          if (calls === 1) return { status: 500, body: {} };
+          if (calls === 2) return { status: 429, body: {} };
+          return { body: { access_token: 'after-retries', expires_in: 3600 } };
+        },
+      },
+      itemsRoute,
+    ]);
+    const run = await read(
+      `        authenticator:
+          type: OAuthAuthenticator
+          token_refresh_endpoint: "{{ config['base_url'] }}/oauth/token"
+          client_id: c
+          client_secret: s
+          refresh_token: r`,
+      {},
+    );
+    expect(run.code).toBe(0);
+    expect(api.requestsTo('/oauth/token')).toHaveLength(3);
+    expect(dataRequests().map((r) => r.headers.authorization)).toEqual(['Bearer after-retries']);
+    expect(run.sleeps).toHaveLength(2);
+  });
+
   it('a token endpoint answering 400 invalid_grant is a config_error that shows no secret', async () => {
     api = await startMockApi([
       { method: 'POST', path: '/oauth/token', response: { status: 400, body: { error: 'invalid_grant' } } },
