@@ -329,6 +329,54 @@ ${selector}
   });
 });
 
+describe('GroupingPartitionRouter state', () => {
+  it('GroupingPartitionRouter with an incremental cursor always keeps one global cursor', async () => {
+    api = await startMockApi([
+      { path: '/projects', response: { body: { data: [{ id: 1 }, { id: 2 }, { id: 3 }] } } },
+      { path: '/batch', handler: (req) => ({ body: { data: [{ id: String(req.query.ids), updated_at: req.query.ids === '3' ? '2024-01-04' : '2024-01-02' }] } }) },
+    ]);
+    const run = await read(
+      `  - type: DeclarativeStream
+    name: projects
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: projects }
+${selector}
+  - type: DeclarativeStream
+    name: batches
+    primary_key: id
+    retriever:
+      type: SimpleRetriever
+      requester:
+        $ref: "#/definitions/requester"
+        path: batch
+        request_parameters: { ids: "{{ stream_partition.project_id | join('|') }}" }
+${selector}
+      partition_router:
+        type: GroupingPartitionRouter
+        group_size: 2
+        underlying_partition_router:
+          type: SubstreamPartitionRouter
+          parent_stream_configs:
+            - { type: ParentStreamConfig, stream: "#/streams/0", parent_key: id, partition_field: project_id }
+    incremental_sync:
+      type: DatetimeBasedCursor
+      cursor_field: updated_at
+      datetime_format: "%Y-%m-%d"
+      start_datetime: "2024-01-01"`,
+      [{ name: 'batches', syncMode: 'incremental' }],
+    );
+    expect(records(run.messages, 'batches').map((r) => r.id)).toEqual(['1|2', '3']);
+    expect(stateValues(run.messages, 'batches').at(-1)).toEqual({
+      use_global_cursor: true,
+      state: { updated_at: '2024-01-04' },
+      lookback_window: 0,
+      parent_state: {},
+    });
+  });
+
+});
+
 describe('per-partition state with a ListPartitionRouter', () => {
   it('one cursor per partition in the state; a second run resumes each partition from its own cursor', async () => {
     const data: Record<string, Array<{ id: number; updated_at: string }>> = {
