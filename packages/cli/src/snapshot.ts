@@ -8,10 +8,13 @@
  * stdout, the environment or the clock before the main function runs: those belong to the run,
  * not to the image build.
  */
-import { startupSnapshot } from 'node:v8';
+import { setFlagsFromString, startupSnapshot } from 'node:v8';
 import { type Json, loadManifest, runEntrypoint, specOf, validateConfig } from '@manifold/runtime';
 
 function main(args: string[]): void {
+  // As in cli.ts: no background optimisation of undici's WebAssembly parser, which would hold
+  // the process ~200 ms at exit.
+  setFlagsFromString('--liftoff-only');
   runEntrypoint(args, { stdout: process.stdout, stderr: process.stderr, env: process.env }).then(
     (code) => {
       process.exitCode = code;
