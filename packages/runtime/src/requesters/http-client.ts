@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici';
-
-type Undici = typeof import('undici');
+import { type UndiciCore, loadUndiciCore } from './undici-core.js';
 
 export interface HttpRequest {
   method: string;
@@ -34,19 +33,19 @@ export interface HttpClient {
  */
 export class UndiciHttpClient implements HttpClient {
   // undici is loaded on first use: `spec` never sends a request and should not pay for it.
-  private client: Promise<{ undici: Undici; agent: Dispatcher }> | undefined;
+  private client: Promise<{ undici: UndiciCore; agent: Dispatcher }> | undefined;
 
   constructor(private readonly options: { connections?: number; timeoutMs?: number } = {}) {}
 
-  private connect(): Promise<{ undici: Undici; agent: Dispatcher }> {
-    this.client ??= import('undici').then((undici) => {
+  private connect(): Promise<{ undici: UndiciCore; agent: Dispatcher }> {
+    this.client ??= loadUndiciCore().then((undici) => {
       // Python's requests follows redirects; so do we.
       const agent = new undici.Agent({
         connections: this.options.connections ?? 16,
         keepAliveTimeout: 10_000,
         headersTimeout: this.options.timeoutMs ?? 300_000,
         bodyTimeout: this.options.timeoutMs ?? 300_000,
-      }).compose(undici.interceptors.redirect({ maxRedirections: 10 }));
+      }).compose(undici.redirect({ maxRedirections: 10 }));
       return { undici, agent };
     });
     return this.client;
@@ -54,11 +53,13 @@ export class UndiciHttpClient implements HttpClient {
 
   async send(req: HttpRequest, signal?: AbortSignal): Promise<HttpResponse> {
     const { undici, agent } = await this.connect();
-    const response = await undici.request(req.url, {
+    const url = new URL(req.url);
+    const response = await undici.request.call(agent, {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body,
-      dispatcher: agent,
       signal,
     });
     const chunks: Buffer[] = [];
