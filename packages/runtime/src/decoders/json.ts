@@ -1,13 +1,17 @@
 import type { HttpResponse } from '../requesters/http-client.js';
 import type { Decoder } from './decoder.js';
+import { mayHoldUnsafeInteger, parseJsonLossless } from './lossless-json.js';
 import { decodeError, decodeText, transportBody } from './text.js';
 
 /**
  * Parses JSON text as Python's json module does: like JSON.parse, plus the bare tokens NaN, Infinity
  * and -Infinity that Python accepts. Those become null (what the CDK writes for a non-finite float).
+ * An integer beyond 2^53 comes back as a BigInt with its exact digits (Python keeps it an int);
+ * only text with a run of 16+ digits takes that slower path.
  * Throws a SyntaxError when the text is not JSON.
  */
 export function parseJsonText(text: string): unknown {
+  if (mayHoldUnsafeInteger(text)) return parseJsonLossless(text);
   try {
     return JSON.parse(text);
   } catch (error) {

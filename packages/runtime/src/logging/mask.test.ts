@@ -40,3 +40,15 @@ describe('collectSecrets', () => {
     expect(masker.mask('public')).toBe('public');
   });
 });
+
+describe('SecretMasker.maskValue with integers beyond 2^53', () => {
+  it('keeps BigInt values exact while masking strings', () => {
+    const masker = new SecretMasker();
+    masker.add('s3cret-token');
+    expect(masker.maskValue({ id: 12345678901234567890n, small: 5, note: 'has s3cret-token' })).toEqual({
+      id: 12345678901234567890n,
+      small: 5,
+      note: 'has ****',
+    });
+  });
+});

@@ -3,6 +3,9 @@
  * run time) is replaced by `****` in anything we print. Path-based redaction cannot catch a secret
  * that ends up inside a message, a URL or an error body; value masking does.
  */
+import { mayHoldUnsafeInteger, parseJsonLossless } from '../decoders/lossless-json.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
+
 export const MASK = '****';
 
 export class SecretMasker {
@@ -10,7 +13,7 @@ export class SecretMasker {
   private pattern: RegExp | undefined;
 
   add(value: unknown): void {
-    if (typeof value === 'number') value = String(value);
+    if (typeof value === 'number' || typeof value === 'bigint') value = String(value);
     if (typeof value !== 'string' || value.length < 3) return;
     if (this.secrets.has(value)) return;
     this.secrets.add(value);
@@ -33,10 +36,11 @@ export class SecretMasker {
     return text.replace(this.pattern, MASK);
   }
 
-  /** Deep copy of a JSON value with every secret string masked. */
+  /** Deep copy of a JSON value with every secret string masked; BigInt values (ints beyond 2^53) stay exact. */
   maskValue<T>(value: T): T {
     if (this.secrets.size === 0) return value;
-    return JSON.parse(this.mask(JSON.stringify(value))) as T;
+    const masked = this.mask(stringifyJson(value));
+    return (mayHoldUnsafeInteger(masked) ? parseJsonLossless(masked) : JSON.parse(masked)) as T;
   }
 }
 
@@ -48,7 +52,7 @@ function escapeRegExp(text: string): string {
 export function collectSecrets(schema: unknown, config: unknown, masker: SecretMasker): void {
   if (!isObject(schema)) return;
   if (schema.airbyte_secret === true) {
-    if (typeof config === 'string' || typeof config === 'number') masker.add(config);
+    if (typeof config === 'string' || typeof config === 'number' || typeof config === 'bigint') masker.add(config);
     else if (config !== undefined && config !== null) masker.add(JSON.stringify(config));
   }
   if (isObject(config) && isObject(schema.properties)) {

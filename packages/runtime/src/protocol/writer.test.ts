@@ -28,6 +28,23 @@ describe('MessageWriter', () => {
     expect(sink.lines.map((l) => JSON.parse(l).record.data.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('writes BigInt values (integers beyond 2^53) as bare digits in RECORD and STATE lines', async () => {
+    const sink = new Sink();
+    const writer = new MessageWriter(sink);
+    writer.write(recordMessage('s', { id: 12345678901234567890n, ids: [-9007199254740993n] }, 1));
+    writer.write({ type: 'RECORD', record: { stream: 's', namespace: 'ns', data: { id: 9007199254740993n }, emitted_at: 2 } });
+    writer.write({
+      type: 'STATE',
+      state: { type: 'STREAM', stream: { stream_descriptor: { name: 's' }, stream_state: { id: 12345678901234567890n } } },
+    });
+    await writer.end();
+    expect(sink.lines).toEqual([
+      '{"type":"RECORD","record":{"stream":"s","data":{"id":12345678901234567890,"ids":[-9007199254740993]},"emitted_at":1}}',
+      '{"type":"RECORD","record":{"stream":"s","namespace":"ns","data":{"id":9007199254740993},"emitted_at":2}}',
+      '{"type":"STATE","state":{"type":"STREAM","stream":{"stream_descriptor":{"name":"s"},"stream_state":{"id":12345678901234567890}}}}',
+    ]);
+  });
+
   it('writes RECORD lines byte for byte as JSON.stringify would', async () => {
     const sink = new Sink();
     const writer = new MessageWriter(sink);

@@ -1,5 +1,6 @@
 import type { AirbyteMessage } from './messages.js';
 import type { SecretMasker } from '../logging/mask.js';
+import { stringifyJson } from './stringify-json.js';
 
 export interface OutputStream {
   write(chunk: string): boolean;
@@ -30,7 +31,7 @@ export class MessageWriter {
   /** Queues a message; resolves when it is safe to continue (i.e. after a drain when needed). */
   write(message: AirbyteMessage): Promise<void> | undefined {
     if (message.type === 'RECORD') return this.writeLine(this.recordLine(message));
-    let line = JSON.stringify(message);
+    let line = stringifyJson(message);
     if (this.masker && (message.type === 'LOG' || message.type === 'TRACE')) {
       line = this.masker.mask(line);
     }
@@ -44,19 +45,20 @@ export class MessageWriter {
    * The hot path: a RECORD line with its envelope written by hand around JSON.stringify(data) —
    * stringifying the two small envelope objects cost about half as much again as the data itself.
    * The bytes are those of JSON.stringify(message) for what recordMessage builds; anything else
-   * (a namespace, a non-finite emitted_at) takes the general path.
+   * (a namespace, a non-finite emitted_at) takes the general path. A BigInt in the data (an integer
+ * beyond 2^53) is written as its digits.
    */
   private recordLine(message: Extract<AirbyteMessage, { type: 'RECORD' }>): string {
     const record = message.record;
     const { stream, data, emitted_at: emittedAt } = record;
     if (record.namespace !== undefined || typeof stream !== 'string' || typeof data !== 'object' || data === null || !Number.isFinite(emittedAt)) {
-      return JSON.stringify(message);
+      return stringifyJson(message);
     }
     if (stream !== this.lastStream) {
       this.lastStream = stream;
       this.lastStreamJson = JSON.stringify(stream);
     }
-    return `{"type":"RECORD","record":{"stream":${this.lastStreamJson},"data":${JSON.stringify(data)},"emitted_at":${emittedAt}}}`;
+    return `{"type":"RECORD","record":{"stream":${this.lastStreamJson},"data":${stringifyJson(data)},"emitted_at":${emittedAt}}}`;
   }
 
   /** Writes an already serialised JSON line (no newline). Used by the logger. */

@@ -96,17 +96,41 @@ describe('JsonDecoder', () => {
   });
 });
 
-describe('known bug: integers beyond 2^53', () => {
-  // The CDK (Python ints) emits 12345678901234567890 exactly; JSON.parse rounds it to
-  // 12345678901234567000, so a 64-bit id is silently changed. `it.fails` keeps this visible: the
-  // test starts failing (and must become a plain `it`) once the decoder and writer keep such ints.
-  it.fails('a 64-bit integer id comes out exactly as the API sent it', async () => {
+describe('integers beyond 2^53 (Python ints: the CDK writes them exactly)', () => {
+  /** The RECORD lines' data as written on stdout: the raw text, since JSON.parse would round. */
+  function recordDataLines(stdout: string): string[] {
+    return stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{"type":"RECORD"'))
+      .map((line) => line.slice(line.indexOf('"data":') + 7, line.lastIndexOf(',"emitted_at"')));
+  }
+
+  it('a 64-bit integer id comes out exactly as the API sent it', async () => {
     const run = await readWith(
       { body: '{"data":[{"id":12345678901234567890}]}', headers: { 'content-type': 'application/json' } },
       '{ type: JsonDecoder }',
       '[data]',
     );
+    expect(run.code).toBe(0);
     expect(run.stdout).toContain('"id":12345678901234567890');
+  });
+
+  it('JSON: nested, in arrays, negative, at the 2^53 boundary; floats and strings of digits unchanged', async () => {
+    const body =
+      '{"data":[{"id":9007199254740991,"next":9007199254740992,"after":9007199254740993,"neg":-18446744073709551615,' +
+      '"nested":{"ids":[1,12345678901234567890,-9007199254740993]},"f":12345678901234567890.5,"s":"12345678901234567890"}]}';
+    const run = await readWith({ body, headers: { 'content-type': 'application/json' } }, '{ type: JsonDecoder }', '[data]');
+    expect(run.code).toBe(0);
+    expect(recordDataLines(run.stdout)).toEqual([
+      '{"id":9007199254740991,"next":9007199254740992,"after":9007199254740993,"neg":-18446744073709551615,' +
+        '"nested":{"ids":[1,12345678901234567890,-9007199254740993]},"f":12345678901234567000,"s":"12345678901234567890"}',
+    ]);
+  });
+
+  it('JSON Lines: each line keeps its big integers', async () => {
+    const run = await readWith({ body: '{"id":1}\n{"id":18446744073709551615,"v":[9223372036854775807]}\n' }, '{ type: JsonlDecoder }');
+    expect(run.code).toBe(0);
+    expect(recordDataLines(run.stdout)).toEqual(['{"id":1}', '{"id":18446744073709551615,"v":[9223372036854775807]}']);
   });
 });
 
