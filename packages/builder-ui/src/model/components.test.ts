@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDatetimeFormat, checkDuration, checkUrlBase, COMPONENTS, componentSupport, initComponent } from './components.js';
+import { checkDatetimeFormat, checkDuration, checkUrlBase, COMPONENTS, componentSupport, initComponent, SLOTS } from './components.js';
 
 describe('field checks shown beside the field', () => {
   it('accepts ISO 8601 durations and templates, names the bad value otherwise', () => {
@@ -33,5 +33,22 @@ describe('a new datetime cursor', () => {
     const cursor = initComponent('DatetimeBasedCursor');
     expect(cursor.start_datetime).toBe("{{ config['start_date'] }}");
     expect(componentSupport(cursor, ['DatetimeBasedCursor']).editable).toBe(true);
+  });
+});
+
+describe('authenticator forms', () => {
+  // Every authenticator the runtime builds (Custom* aside) can be picked and starts complete.
+  const runtimeAuthenticators = [
+    'NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'JwtAuthenticator',
+    'SessionTokenAuthenticator', 'SelectiveAuthenticator', 'RateLimitedMultipleTokenAuthenticator', 'LegacySessionTokenAuthenticator',
+  ];
+
+  it.each(runtimeAuthenticators)('%s has a form whose initial value has its required fields', (type) => {
+    expect(SLOTS.authenticator).toContain(type);
+    const desc = COMPONENTS[type];
+    expect(desc, type).toBeDefined();
+    const value = initComponent(type);
+    expect(value.type).toBe(type);
+    for (const field of desc!.fields.filter((f) => f.required)) expect(value, `${type}.${field.key}`).toHaveProperty(field.key);
   });
 });

@@ -68,7 +68,10 @@ const requestOption = (key: string, label: string, advanced = false): FieldDesc 
 });
 
 export const SLOTS = {
-  authenticator: ['NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'JwtAuthenticator', 'SessionTokenAuthenticator', 'SelectiveAuthenticator'],
+  authenticator: [
+    'NoAuth', 'ApiKeyAuthenticator', 'BearerAuthenticator', 'BasicHttpAuthenticator', 'OAuthAuthenticator', 'JwtAuthenticator',
+    'SessionTokenAuthenticator', 'SelectiveAuthenticator', 'RateLimitedMultipleTokenAuthenticator', 'LegacySessionTokenAuthenticator',
+  ],
   paginator: ['NoPagination', 'DefaultPaginator'],
   paginationStrategy: ['CursorPagination', 'OffsetIncrement', 'PageIncrement'],
   pageTokenOption: ['RequestOption', 'RequestPath'],
@@ -200,6 +203,42 @@ export const COMPONENTS: Record<string, ComponentDesc> = {
         api_key: { type: 'BearerAuthenticator', api_token: "{{ config['auth']['api_key'] }}" },
         basic: { type: 'BasicHttpAuthenticator', username: "{{ config['auth']['username'] }}", password: "{{ config['auth']['password'] }}" },
       },
+    }),
+  },
+  RateLimitedMultipleTokenAuthenticator: {
+    label: 'Several API tokens, rotated by remaining quota',
+    fields: [
+      { key: 'tokens', label: 'Tokens (a list, or one string split by the delimiter)', kind: 'secret', required: true, placeholder: "{{ config['api_tokens'] }}" },
+      { key: 'token_delimiter', label: 'Token delimiter', kind: 'text', help: 'default ","' },
+      { key: 'auth_method', label: 'Auth method (header prefix)', kind: 'text', help: 'default Bearer' },
+      { key: 'header', label: 'Header', kind: 'text', help: 'default Authorization' },
+      { key: 'quota_status_source', label: 'Quota status endpoint', kind: 'json', required: true, help: '{"type": "QuotaStatusSource", "url": "https://api.example.com/rate_limit"}' },
+      { key: 'quotas', label: 'Quotas', kind: 'json', required: true, help: 'a list of TokenQuota: name, remaining_path, reset_path, limit_path, matchers, headers' },
+      { key: 'max_wait_time', label: 'Longest wait for a reset (ISO 8601)', kind: 'text', advanced: true },
+      { key: 'budget_reserve_fraction', label: 'Reserve fraction of each budget', kind: 'num', advanced: true },
+      { key: 'budget_min_reserve', label: 'Minimum reserve (calls)', kind: 'intOrTpl', advanced: true },
+    ],
+    init: () => ({
+      type: 'RateLimitedMultipleTokenAuthenticator', tokens: "{{ config['api_tokens'] }}",
+      quota_status_source: { type: 'QuotaStatusSource', url: 'https://api.example.com/rate_limit' },
+      quotas: [{ type: 'TokenQuota', name: 'core', remaining_path: ['resources', 'core', 'remaining'], reset_path: ['resources', 'core', 'reset'] }],
+    }),
+  },
+  LegacySessionTokenAuthenticator: {
+    label: 'Session token (legacy: login URL + header)',
+    fields: [
+      { key: 'login_url', label: 'Login URL', kind: 'tpl', required: true },
+      { key: 'username', label: 'Username', kind: 'tpl' },
+      { key: 'password', label: 'Password', kind: 'secret' },
+      { key: 'session_token', label: 'Session token (skips the login)', kind: 'secret' },
+      { key: 'session_token_response_key', label: 'Token key in the login response', kind: 'text', required: true },
+      { key: 'header', label: 'Header carrying the token', kind: 'text', required: true },
+      { key: 'validate_session_url', label: 'Session check URL', kind: 'tpl', required: true },
+    ],
+    init: () => ({
+      type: 'LegacySessionTokenAuthenticator', login_url: 'https://api.example.com/session', username: "{{ config['username'] }}",
+      password: "{{ config['password'] }}", session_token_response_key: 'id', header: 'X-Session-Token',
+      validate_session_url: 'https://api.example.com/user/current',
     }),
   },
   RequestOption: {
