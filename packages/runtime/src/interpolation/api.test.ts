@@ -350,8 +350,16 @@ describe('literalEval', () => {
   ])('handles whitespace like Python: %j', (text, value) => {
     expect(literalEval(text)).toEqual({ ok: true, value });
   });
-  it.each(['abc', '1 +', '1j', "b'x'", '2021-01-01', 'f(1)', '[1, 2', '99999999999999999999', '\n  5\n', '\n\n  [1,\n2]\n', '\u000b5', '1;'])('fails on %j', (text) => {
+  it.each(['abc', '1 +', '1j', "b'x'", '2021-01-01', 'f(1)', '[1, 2', '\n  5\n', '\n\n  [1,\n2]\n', '\u000b5', '1;'])('fails on %j', (text) => {
     expect(literalEval(text)).toEqual({ ok: false });
+  });
+  it.each([
+    ['99999999999999999999', 99999999999999999999n],
+    ['-9007199254740993', -9007199254740993n],
+    ['9007199254740991', 9007199254740991],
+    ['[0x10000000000000000, 1]', [0x10000000000000000n, 1]],
+  ])('gives an exact BigInt for an int beyond 2^53: %j', (text, value) => {
+    expect(literalEval(text)).toEqual({ ok: true, value });
   });
 });
 

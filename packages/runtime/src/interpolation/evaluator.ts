@@ -23,6 +23,7 @@ import {
   isUndef,
   makeDict,
   mkFloat,
+  normInt,
   pyCompare,
   pyEq,
   pyIter,
@@ -265,10 +266,48 @@ function isIntLike(v: unknown): boolean {
   return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'boolean';
 }
 
+/** Python int arithmetic done exactly, for BigInt operands or a result beyond 2^53. */
+function bigIntArith(op: string, a: unknown, b: unknown): unknown {
+  const x = typeof a === 'bigint' ? a : BigInt(toNum(a));
+  const y = typeof b === 'bigint' ? b : BigInt(toNum(b));
+  switch (op) {
+    case '+':
+      return normInt(x + y);
+    case '-':
+      return normInt(x - y);
+    case '*':
+      return normInt(x * y);
+    case '//': {
+      if (y === 0n) throw new PyError('ZeroDivisionError', 'integer division or modulo by zero');
+      const q = x / y;
+      return normInt(x % y !== 0n && x < 0n !== y < 0n ? q - 1n : q);
+    }
+    case '%': {
+      if (y === 0n) throw new PyError('ZeroDivisionError', 'integer division or modulo by zero');
+      const r = x % y;
+      return normInt(r !== 0n && r < 0n !== y < 0n ? r + y : r);
+    }
+    case '**':
+      return normInt(x ** y);
+  }
+  return undefined;
+}
+
+/** Ops whose int result Python keeps exact at any size. */
+const EXACT_INT_OPS = new Set(['+', '-', '*', '//', '%', '**']);
+
 export function binop(op: string, a: unknown, b: unknown): unknown {
   undefCheck(a, b);
   const nums = isNumber(a) && isNumber(b);
   const float = nums && (isFloat(a) || isFloat(b));
+  if (nums && !float && EXACT_INT_OPS.has(op)) {
+    if (typeof a === 'bigint' || typeof b === 'bigint') {
+      if (!(op === '**' && toNum(b) < 0)) return bigIntArith(op, a, b);
+    } else {
+      const exact = intResultIfUnsafe(op, a, b);
+      if (exact !== undefined) return exact;
+    }
+  }
   switch (op) {
     case '+':
       if (nums) return numResult(toNum(a) + toNum(b), float);
@@ -343,6 +382,14 @@ export function binop(op: string, a: unknown, b: unknown): unknown {
   throw typeError(`unknown operator ${op}`);
 }
 
+/** The exact result when an int op on two safe ints leaves the safe range (undefined otherwise). */
+function intResultIfUnsafe(op: string, a: unknown, b: unknown): unknown {
+  const x = toNum(a);
+  const y = toNum(b);
+  const r = op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '**' && y >= 0 ? x ** y : 0;
+  return Number.isSafeInteger(r) ? undefined : bigIntArith(op, a, b);
+}
+
 function contains(container: unknown, item: unknown): boolean {
   if (typeof container === 'string') {
     if (typeof item !== 'string') throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
@@ -380,6 +427,7 @@ export function compareOp(op: string, a: unknown, b: unknown): boolean {
 function unary(op: string, v: unknown): unknown {
   if (op === 'not') return !truthy(v);
   undefCheck(v);
+  if (typeof v === 'bigint') return op === '-' ? normInt(-v) : v;
   if (isNumber(v)) {
     const x = toNum(v);
     const r = op === '-' ? -x : x;

@@ -103,6 +103,7 @@ function pyInt(value: unknown, dflt: unknown, base: number): unknown {
     return dflt;
   }
   if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') return value;
   if (isNumber(value)) {
     const x = toNum(value);
     if (Number.isNaN(x)) return dflt;
@@ -274,6 +275,7 @@ const f = (name: string, fn: FilterFn): void => {
 
 f('abs', (_e, v) => {
   if (!isNumber(v)) throw typeError(`bad operand type for abs(): '${typeName(v)}'`);
+  if (typeof v === 'bigint') return v < 0n ? -v : v;
   const x = Math.abs(toNum(v));
   return isFloat(v) ? mkFloat(x) : x;
 });
@@ -563,7 +565,7 @@ t(['none'], (_e, v) => v === null);
 t(['boolean'], (_e, v) => typeof v === 'boolean');
 t(['false'], (_e, v) => v === false);
 t(['true'], (_e, v) => v === true);
-t(['integer'], (_e, v) => isInt(v));
+t(['integer'], (_e, v) => isInt(v) || typeof v === 'bigint');
 t(['float'], (_e, v) => isFloat(v));
 t(['number'], (_e, v) => isNumber(v));
 t(['string'], (_e, v) => typeof v === 'string');

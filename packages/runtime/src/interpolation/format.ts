@@ -73,8 +73,8 @@ function formatOne(conv: string, v: unknown, flags: string, width: number, prec:
     case 'd':
     case 'i':
     case 'u': {
-      const n = toIntForFormat(v, conv);
-      let body = String(Math.abs(n));
+      const n = typeof v === 'bigint' ? v : toIntForFormat(v, conv);
+      let body = String(n < 0 ? -n : n);
       if (prec !== null) body = body.padStart(prec, '0');
       return applySignAndPad(body, n < 0, flags, width, true);
     }
@@ -82,8 +82,8 @@ function formatOne(conv: string, v: unknown, flags: string, width: number, prec:
     case 'X':
     case 'o': {
       if (isFloat(v)) throw typeError(`%${conv} format: an integer is required, not float`);
-      const n = toIntForFormat(v, conv);
-      let body = Math.abs(n).toString(conv === 'o' ? 8 : 16);
+      const n = typeof v === 'bigint' ? v : toIntForFormat(v, conv);
+      let body = (n < 0 ? -n : n).toString(conv === 'o' ? 8 : 16);
       if (conv === 'X') body = body.toUpperCase();
       if (flags.includes('#')) body = (conv === 'o' ? '0o' : conv === 'x' ? '0x' : '0X') + body;
       return applySignAndPad(body, n < 0, flags, width, true);
@@ -170,24 +170,26 @@ function applySpec(v: unknown, spec: string): string {
     const x = toNum(v);
     negative = x < 0 || Object.is(x, -0);
     const ax = Math.abs(x);
+    // An int beyond 2^53 keeps its exact digits in the integer presentations.
+    const exactAbs = typeof v === 'bigint' ? (v < 0n ? -v : v) : ax;
     const t = type ?? (isFloat(v) ? '' : 'd');
     switch (t) {
       case 'd':
       case 'n':
         if (isFloat(v)) throw valueError(`Unknown format code 'd' for object of type 'float'`);
-        body = String(ax);
+        body = String(exactAbs);
         break;
       case 'b':
-        body = ax.toString(2);
+        body = exactAbs.toString(2);
         break;
       case 'o':
-        body = ax.toString(8);
+        body = exactAbs.toString(8);
         break;
       case 'x':
-        body = ax.toString(16);
+        body = exactAbs.toString(16);
         break;
       case 'X':
-        body = ax.toString(16).toUpperCase();
+        body = exactAbs.toString(16).toUpperCase();
         break;
       case 'c':
         body = String.fromCodePoint(x);

@@ -20,7 +20,7 @@
  * - Unsafe attributes (`__class__`, `constructor`, `_private` on non-dicts…) raise INTERP_SANDBOX at
  *   once; Jinja returns an "unsafe Undefined" that renders as '' and only fails when used.
  * - JSON numbers: an integral value is an int (a config value `1.0` prints `1`); ints beyond 2^53
- *   lose precision, and literal_eval results beyond 2^53 are returned as text.
+ *   are BigInts (exact, as Python ints), in the context and in literal_eval results.
  * - Results are JSON-friendly: `5.0` comes back as 5, tuples and sets as arrays, dict keys as
  *   strings; bytes and complex literals stay text (as the CDK does for complex).
  * - dict.items()/keys()/values() are lists (Python prints `dict_items([...])`); generators from
@@ -404,7 +404,7 @@ export function interpolateNested(
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** ast.literal_eval with JSON-friendly results (complex, bytes and ints beyond 2^53 fail). */
+/** ast.literal_eval with JSON-friendly results (complex and bytes fail; ints beyond 2^53 are BigInts). */
 export function literalEval(text: string): { ok: true; value: unknown } | { ok: false } {
   return literalEvalImpl(text);
 }

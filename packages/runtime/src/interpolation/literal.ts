@@ -6,7 +6,7 @@
  * Values come back typed: PyTuple for tuples, PySet for sets, PyFloat for integral floats,
  * PyComplex for complex numbers, PyBytes for bytes; `toPlain` turns them into JSON-friendly data.
  */
-import { PyFloat, PyTuple, isFloat, setOwn } from './values.js';
+import { PyFloat, PyTuple, isFloat, normInt, setOwn } from './values.js';
 
 export class PySet extends Array<unknown> {}
 export class PyComplex {
@@ -23,7 +23,7 @@ const fail = (): never => {
 };
 
 type Tok =
-  | { k: 'num'; v: number | PyFloat | PyComplex; big: boolean }
+  | { k: 'num'; v: number | bigint | PyFloat | PyComplex }
   | { k: 'str'; v: string; bytes: boolean }
   | { k: 'name'; v: string }
   | { k: 'op'; v: string }
@@ -203,20 +203,24 @@ function parseNumber(text: string): Tok {
   const t = text.includes('_') ? text.replace(/_/g, '') : text;
   if (DIGITS.test(t)) {
     if (t.length > 1 && t.charCodeAt(0) === 48 && LEADING_ZERO.test(t)) fail(); // leading zeros in a decimal literal
-    return intTok(Number(t));
+    return intTok(t);
   }
   const last = t.charCodeAt(t.length - 1);
-  if (last === 106 || last === 74) return { k: 'num', v: new PyComplex(0, Number(t.slice(0, -1))), big: false };
-  if (PREFIXED.test(t)) {
-    const base = { x: 16, o: 8, b: 2 }[(t[1] as string).toLowerCase() as 'x' | 'o' | 'b'];
-    return intTok(parseInt(t.slice(2), base));
-  }
+  if (last === 106 || last === 74) return { k: 'num', v: new PyComplex(0, Number(t.slice(0, -1))) };
+  if (PREFIXED.test(t)) return intTok(`0${(t[1] as string).toLowerCase()}${t.slice(2)}`);
   const x = Number(t);
-  return { k: 'num', v: Number.isInteger(x) ? new PyFloat(x) : x, big: false };
+  return { k: 'num', v: Number.isInteger(x) ? new PyFloat(x) : x };
 }
 
-function intTok(n: number): Tok {
-  return { k: 'num', v: n, big: !Number.isSafeInteger(n) };
+/** A Python int literal (decimal, or 0x/0o/0b): a number, or a BigInt beyond 2^53. */
+function intTok(text: string): Tok {
+  const n = Number(text);
+  if (Number.isSafeInteger(n)) return { k: 'num', v: n };
+  try {
+    return { k: 'num', v: normInt(BigInt(text)) };
+  } catch {
+    return fail();
+  }
 }
 
 class LitParser {
@@ -277,11 +281,11 @@ class LitParser {
       const c = this.cur;
       if (c.k !== 'num') fail();
       this.i++;
-      const v = (c as { v: number | PyFloat | PyComplex }).v;
-      if ((c as { big: boolean }).big) fail();
+      const v = (c as { v: number | bigint | PyFloat | PyComplex }).v;
       if (!neg) return v;
       if (v instanceof PyComplex) return new PyComplex(-v.real, -v.imag);
       if (v instanceof PyFloat) return new PyFloat(-v.value);
+      if (typeof v === 'bigint') return normInt(-v);
       return v === 0 ? 0 : -v;
     }
     return this.atom();
@@ -291,7 +295,6 @@ class LitParser {
     const c = this.cur;
     if (c.k === 'num') {
       this.i++;
-      if (c.big) fail();
       return c.v;
     }
     if (c.k === 'str') {
@@ -390,10 +393,10 @@ class LitParser {
 }
 
 function isRealNum(v: unknown): boolean {
-  return typeof v === 'number' || v instanceof PyFloat;
+  return typeof v === 'number' || v instanceof PyFloat || typeof v === 'bigint';
 }
 function numVal(v: unknown): number {
-  return v instanceof PyFloat ? v.value : (v as number);
+  return v instanceof PyFloat ? v.value : Number(v as number | bigint);
 }
 
 function checkHashable(v: unknown): void {
@@ -429,7 +432,7 @@ function literalEvalRaw(text: string): { ok: true; value: unknown } | { ok: fals
       // Fast path for the most common result: a plain decimal integer.
       if (/^[-+]?0+[1-9]/.test(text)) return { ok: false };
       const n = Number(text);
-      return Number.isSafeInteger(n) ? { ok: true, value: n === 0 ? 0 : n } : { ok: false };
+      return { ok: true, value: Number.isSafeInteger(n) ? (n === 0 ? 0 : n) : normInt(BigInt(text)) };
     }
     if (DATE_LIKE.test(text)) return { ok: false };
     const stripped = text.replace(/^[ \t]+/, '');
@@ -450,7 +453,7 @@ export type ValidType = 'int' | 'float' | 'str' | 'bool' | 'list' | 'dict';
 function isinstance(v: unknown, t: ValidType): boolean {
   switch (t) {
     case 'int':
-      return typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v));
+      return typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
     case 'float':
       return isFloat(v);
     case 'str':
@@ -495,7 +498,8 @@ function plainKey(k: unknown): string {
 
 /**
  * jinja.py `_literal_eval`: the evaluated value when it parses (and is one of `validTypes`, if
- * given), otherwise the text itself. Complex numbers, bytes and ints beyond 2^53 keep the text.
+ * given), otherwise the text itself. Complex numbers and bytes keep the text; ints beyond 2^53 are
+ * exact BigInts.
  */
 export function literalEvalResult(text: string, validTypes?: readonly ValidType[]): unknown {
   const r = literalEvalRaw(text);

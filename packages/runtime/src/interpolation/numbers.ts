@@ -1,9 +1,14 @@
+import { normInt } from './values.js';
+
 /** Python's int(str, base) and float(str) parsing rules. */
 
 const WS = /^[\s\x1c-\x1f\x85]+|[\s\x1c-\x1f\x85]+$/g;
 
-/** int(text, base) or null when Python would raise ValueError. Underscores between digits are allowed. */
-export function parsePyInt(text: string, base = 10): number | null {
+/**
+ * int(text, base) or null when Python would raise ValueError. Underscores between digits are allowed.
+ * A value beyond 2^53 is an exact BigInt (for bases 2, 8, 10 and 16).
+ */
+export function parsePyInt(text: string, base = 10): number | bigint | null {
   let s = text.replace(WS, '');
   let sign = 1;
   if (s.startsWith('+') || s.startsWith('-')) {
@@ -28,9 +33,16 @@ export function parsePyInt(text: string, base = 10): number | null {
   const digits = s.replace(/_/g, '');
   const valid = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
   for (const ch of digits.toLowerCase()) if (!valid.includes(ch)) return null;
+  if (digits.length >= 14 && BIGINT_PREFIX[b] !== undefined) {
+    const big = BigInt(`${BIGINT_PREFIX[b]}${digits}`);
+    return normInt(sign < 0 ? -big : big);
+  }
   const n = b === 10 ? Number(digits) : parseInt(digits, b);
   return sign * n === 0 ? 0 : sign * n;
 }
+
+/** The prefixes BigInt() reads, by base. */
+const BIGINT_PREFIX: Record<number, string> = { 2: '0b', 8: '0o', 10: '', 16: '0x' };
 
 /** float(text) or null when Python would raise ValueError. */
 export function parsePyFloat(text: string): number | null {

@@ -2,7 +2,7 @@
  * Lexer and parser for the subset of Jinja2 that Airbyte manifests use, following Jinja's grammar
  * and precedence (jinja2/lexer.py, jinja2/parser.py) closely. Produces a small AST.
  */
-import { PyFloat } from './values.js';
+import { PyFloat, normInt } from './values.js';
 
 export class TemplateSyntaxError extends Error {
   constructor(
@@ -615,7 +615,9 @@ class Parser {
     }
     if (tok.type === 'integer') {
       this.next();
-      return { t: 'const', v: tok.num };
+      // An int literal beyond 2^53 stays exact, as a BigInt (Python ints have no size limit).
+      const exact = Number.isSafeInteger(tok.num) ? tok.num : normInt(BigInt(tok.value.replace(/_/g, '').toLowerCase()));
+      return { t: 'const', v: exact };
     }
     if (tok.type === 'float') {
       this.next();

@@ -66,7 +66,7 @@ const cases: TemplateCase[] = [
   {"t": "{'a': 1, 'a': 2}", "eval": {"a": 2}, "render": "{'a': 1, 'a': 2}"},
   {"t": "{[1]: 2}", "eval": "{[1]: 2}", "render": "{[1]: 2}"},
   {"t": "{{'web'}, {'discover'}}", "evalErr": "INTERP_SYNTAX", "renderErr": "INTERP_SYNTAX"},
-  {"t": "12345678901234567890", "eval": "12345678901234567890", "render": "12345678901234567890", "note": "ints beyond 2^53 stay text (JS numbers cannot hold them)"},
+  {"t": "12345678901234567890", "eval": 12345678901234567890n, "render": "12345678901234567890", "note": "ints beyond 2^53 are exact BigInts (Python ints)"},
   {"t": "9173710294242221J", "eval": "9173710294242221J", "render": "9173710294242221J"},
   {"t": "'unterminated", "eval": "'unterminated", "render": "'unterminated"},
   {"t": "{'a': }", "eval": "{'a': }", "render": "{'a': }"},

@@ -2,8 +2,10 @@
  * The Python value model templates compute with.
  *
  * - None is `null`; Jinja's Undefined is the `Undefined` class (JS `undefined` is read as Undefined too).
- * - int is an integral JS number (or a boolean, which Python treats as an int); float is a non-integral
- *   JS number or a `PyFloat` (an integral value that Python would print as `5.0`).
+ * - int is an integral JS number (or a boolean, which Python treats as an int), or a BigInt when it
+ *   is beyond 2^53 (an API's 64-bit id; arithmetic on ints moves to BigInt when a result leaves the
+ *   safe range); float is a non-integral JS number or a `PyFloat` (an integral value that Python
+ *   would print as `5.0`).
  * - str is a JS string; list is an array; tuple is a `PyTuple` (an Array subclass).
  * - dict is a plain object (insertion-ordered string keys) or a `PyDict` (a Map, for non-string keys).
  * - datetime / date / timedelta are the classes of ../datetime.
@@ -109,11 +111,26 @@ export function isInt(v: unknown): v is number {
 
 /** int, float or bool. */
 export function isNumber(v: unknown): boolean {
-  return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat;
+  return typeof v === 'number' || typeof v === 'boolean' || v instanceof PyFloat || typeof v === 'bigint';
 }
 
+/** An int beyond 2^53 (always a BigInt; ints within the safe range are numbers). */
+export function isBigInt(v: unknown): v is bigint {
+  return typeof v === 'bigint';
+}
+
+/** A BigInt int result as the value model holds it: a number when it is within the safe range. */
+export function normInt(n: bigint): number | bigint {
+  return n >= MIN_SAFE_BIG && n <= MAX_SAFE_BIG ? Number(n) : n;
+}
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE_BIG = -MAX_SAFE_BIG;
+
+/** The number as a float would see it (a BigInt rounds to the nearest double). */
 export function toNum(v: unknown): number {
   if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v instanceof PyFloat) return v.value;
   throw typeError(`expected a number, got ${typeName(v)}`);
@@ -200,6 +217,7 @@ export function dictDelete(d: Record<string, unknown> | Map<unknown, unknown>, k
 /** Map keys: floats equal to ints hash alike in Python. */
 function normKey(k: unknown): unknown {
   if (k instanceof PyFloat) return k.value;
+  if (typeof k === 'bigint') return normInt(k);
   if (typeof k === 'boolean') return k ? 1 : 0;
   return k;
 }
@@ -230,6 +248,7 @@ export function typeName(v: unknown): string {
   if (isUndef(v)) return 'Undefined';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'string') return 'str';
+  if (typeof v === 'bigint') return 'int';
   if (isFloat(v)) return 'float';
   if (typeof v === 'number') return 'int';
   if (v instanceof PyTuple) return 'tuple';
@@ -251,6 +270,7 @@ export function truthy(v: unknown): boolean {
   if (v === true) return true;
   if (typeof v === 'number') return v !== 0;
   if (v instanceof PyFloat) return v.value !== 0;
+  if (typeof v === 'bigint') return v !== 0n;
   if (typeof v === 'string') return v.length > 0;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
@@ -263,7 +283,10 @@ export function truthy(v: unknown): boolean {
 export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return !(typeof a === 'number' && Number.isNaN(a));
   if (isUndef(a) || isUndef(b)) return isUndef(a) && isUndef(b);
-  if (isNumber(a) && isNumber(b)) return toNum(a) === toNum(b);
+  if (isNumber(a) && isNumber(b)) {
+    if (typeof a === 'bigint' || typeof b === 'bigint') return exactCompare(a, b) === 0;
+    return toNum(a) === toNum(b);
+  }
   if (a === null || b === null) return false;
   if (typeof a === 'string' || typeof b === 'string') return false;
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -294,6 +317,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
 /** Python ordering (`<` etc.): returns <0, 0, >0, or throws TypeError for unorderable types. */
 export function pyCompare(a: unknown, b: unknown, op = '<'): number {
   if (isNumber(a) && isNumber(b)) {
+    if (typeof a === 'bigint' || typeof b === 'bigint') return exactCompare(a, b);
     const x = toNum(a);
     const y = toNum(b);
     if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
@@ -321,6 +345,14 @@ export function pyCompare(a: unknown, b: unknown, op = '<'): number {
     throw new PyError('UndefinedError', (isUndef(a) ? undefHint(a) : undefHint(b)) || 'undefined value');
   }
   throw typeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+/** Orders two numbers of which one is a BigInt, exactly (JS compares a BigInt with a double exactly). */
+function exactCompare(a: unknown, b: unknown): number {
+  const x = typeof a === 'bigint' ? a : toNum(a);
+  const y = typeof b === 'bigint' ? b : toNum(b);
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export function undefHint(v: unknown): string {
@@ -406,6 +438,7 @@ export function pyStr(v: unknown): string {
   if (v === false) return 'False';
   if (typeof v === 'number') return Number.isInteger(v) ? intStr(v) : floatRepr(v);
   if (v instanceof PyFloat) return floatRepr(v.value);
+  if (typeof v === 'bigint') return v.toString();
   if (isDateTime(v) || isPyDate(v) || isDuration(v)) return v.toString();
   return pyRepr(v);
 }
@@ -458,6 +491,7 @@ export function pyJsonDumps(v: unknown, sortKeys = false): string {
   if (v === true) return 'true';
   if (v === false) return 'false';
   if (typeof v === 'string') return jsonStr(v);
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number' || v instanceof PyFloat) {
     const n = toNum(v);
     if (Number.isNaN(n)) return 'NaN';
