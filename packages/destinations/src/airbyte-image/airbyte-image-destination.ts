@@ -77,6 +77,9 @@ class ImageLauncher {
       '-i',
       '--network',
       'host',
+      // The config directory is private (0700, files 0600); an image's own non-root user could
+      // not read it, so the container runs as this process's user.
+      ...(typeof process.getuid === 'function' && typeof process.getgid === 'function' ? ['--user', `${process.getuid()}:${process.getgid()}`] : []),
       '-v',
       `${configDirectory}:${MOUNT_POINT}`,
       this.config.image,

@@ -22,6 +22,14 @@ import {
 
 const MOUNT = '/manifold';
 
+/**
+ * The config directory is ours alone (0700, files 0600), and an image usually runs as its own
+ * non-root user, which could not read it: run the container as this process's user instead.
+ */
+export function asThisUser(): string[] {
+  return typeof process.getuid === 'function' && typeof process.getgid === 'function' ? ['--user', `${process.getuid()}:${process.getgid()}`] : [];
+}
+
 export interface DockerOptions {
   /** The docker executable (tests put a fake one here). */
   docker?: string;
@@ -72,7 +80,7 @@ export class DockerSource implements SourceProcess {
     const dir = await mkdtemp(join(tmpdir(), 'manifold-docker-'));
     try {
       await writeFile(join(dir, 'config.json'), JSON.stringify(this.config), { mode: 0o600 });
-      const args = ['run', '--rm', '-i', '--network', 'host', '-v', `${dir}:${MOUNT}:ro`, this.image, command, '--config', `${MOUNT}/config.json`];
+      const args = ['run', '--rm', '-i', '--network', 'host', ...asThisUser(), '-v', `${dir}:${MOUNT}:ro`, this.image, command, '--config', `${MOUNT}/config.json`];
       if (files.catalog) {
         await writeFile(join(dir, 'catalog.json'), JSON.stringify(files.catalog), { mode: 0o600 });
         args.push('--catalog', `${MOUNT}/catalog.json`);
