@@ -12,6 +12,7 @@ import { MessageWriter, type OutputStream } from './protocol/writer.js';
 import { type HttpClient, UndiciHttpClient } from './requesters/http-client.js';
 import { DeclarativeSource, specOf } from './source/declarative-source.js';
 import { describeError, parseCatalog, parseState, readSource } from './source/read.js';
+import { mayHoldUnsafeInteger, parseJsonLossless } from './decoders/lossless-json.js';
 
 /** Where an image bakes its manifest; overridable for tests and other layouts. */
 export const DEFAULT_MANIFEST_PATH = '/airbyte/integration_code/manifest.yaml';
@@ -206,6 +207,9 @@ function readJsonFile(path: string, what: string, code: 'CONFIG_FILE' | 'CATALOG
     throw new RuntimeError(code, `cannot read the ${what} file '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   try {
+    // A cursor value in the state may be an integer beyond 2^53 (a 64-bit id): it must come back
+    // exactly as it was written. Config and catalog keep JSON.parse (config validation wants numbers).
+    if (code === 'STATE_INVALID' && mayHoldUnsafeInteger(text)) return parseJsonLossless(text);
     return JSON.parse(text);
   } catch (error) {
     throw new RuntimeError(code, `the ${what} file '${path}' is not valid JSON: ${(error as Error).message}`);

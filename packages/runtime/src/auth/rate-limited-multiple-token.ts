@@ -11,6 +11,7 @@ import type { RequestOptions } from '../requesters/request-options.js';
 import { HttpRequester, type RequesterDefinition, pyString } from '../requesters/http-requester.js';
 import type { Authenticator } from './authenticator.js';
 import { parseAirbyteDatetime } from './oauth.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /** A named quota pool every token has; requests are classified into it by its matchers. */
 export interface TokenQuota {
@@ -377,7 +378,7 @@ function extractPath(body: unknown, path: string[], quotaName: string, field: st
     if (typeof value !== 'object' || value === null || Array.isArray(value) || !(key in value)) {
       const error = new RuntimeError('HTTP_SYSTEM', `Quota status response does not contain the configured ${field} path for token quota "${quotaName}".`);
       (error as RuntimeError & { internalMessage?: string }).internalMessage =
-        `Quota status response did not contain the ${field} path ${JSON.stringify(path)} configured for quota '${quotaName}'`;
+        `Quota status response did not contain the ${field} path ${stringifyJson(path)} configured for quota '${quotaName}'`;
       throw error;
     }
     value = (value as Record<string, unknown>)[key];
@@ -389,7 +390,7 @@ function extractPath(body: unknown, path: string[], quotaName: string, field: st
 function toInt(value: unknown, quotaName: string, field: string): number {
   const number = typeof value === 'number' ? Math.trunc(value) : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
   if (!Number.isFinite(number)) {
-    throw new RuntimeError('HTTP_SYSTEM', `Quota status response has a ${field} value for token quota "${quotaName}" that is not an integer: ${JSON.stringify(value)}`);
+    throw new RuntimeError('HTTP_SYSTEM', `Quota status response has a ${field} value for token quota "${quotaName}" that is not an integer: ${stringifyJson(value)}`);
   }
   return number;
 }
@@ -441,7 +442,7 @@ export const buildRateLimitedMultipleTokenAuthenticator: Builder<RateLimitedMult
   const budgetMinReserve = typeof model.budget_min_reserve === 'number' ? model.budget_min_reserve : 50;
 
   // Identical definitions share one instance, so every stream spends from the same counters.
-  const key = JSON.stringify({
+  const key = stringifyJson({
     tokens,
     quotas: quotaModels.map((quota) => stripParameters(quota)),
     quotaStatusUrl,

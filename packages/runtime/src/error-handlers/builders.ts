@@ -11,6 +11,7 @@ import type { BackoffStrategy, ErrorHandler, ResponseAction } from './error-hand
 import { type Template, condition, numberOrTemplate, template } from './interpolate.js';
 import { truthy } from './python-compat.js';
 import { HttpResponseFilter } from './response-filter.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 const ACTIONS: readonly ResponseAction[] = [
   'SUCCESS',
@@ -83,7 +84,7 @@ function maxRetries(model: Model, ctx: BuildContext): number {
   if (!Number.isInteger(retries)) {
     throw ctx.error(
       'MANIFEST_INVALID',
-      `max_retries did not evaluate to an integer (got ${JSON.stringify(resolved) ?? 'nothing'})`,
+      `max_retries did not evaluate to an integer (got ${stringifyJson(resolved) ?? 'nothing'})`,
       model,
     );
   }

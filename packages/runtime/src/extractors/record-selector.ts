@@ -2,6 +2,7 @@ import type { Json } from '../context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
 import type { RecordContext, RecordTransformation } from '../transformations/transformation.js';
 import type { RecordExtractor } from './dpath-extractor.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 export interface RecordFilterLike {
   matches(record: Json, context: RecordContext): boolean;
@@ -31,7 +32,7 @@ export class RecordSelector {
           // Airbyte records are objects; dropping a scalar silently would lose data.
           throw new RuntimeError(
             'RECORD_EXTRACT',
-            `the extractor found a record that is not an object: ${JSON.stringify(extracted)?.slice(0, 200)}`,
+            `the extractor found a record that is not an object: ${stringifyJson(extracted)?.slice(0, 200)}`,
             { help: 'Point the record selector field_path at a list of objects' },
           );
         }

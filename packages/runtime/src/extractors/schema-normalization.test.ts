@@ -105,3 +105,33 @@ describe('normalizeRecord', () => {
     expect(createNormalizer('Default').normalize({ id: '1' }, schema)).toEqual({ id: 1 });
   });
 });
+
+describe('integers beyond 2^53 (BigInt)', () => {
+  it.each<[string, unknown, Record<string, unknown>, unknown]>([
+    ['big int to string gives its digits', 12345678901234567890n, { type: 'string' }, '12345678901234567890'],
+    ['negative big int to string', -9007199254740993n, { type: ['null', 'string'] }, '-9007199254740993'],
+    ['big int stays an integer', 12345678901234567890n, { type: 'integer' }, 12345678901234567890n],
+    ['digit string to integer is exact', '18446744073709551615', { type: 'integer' }, 18446744073709551615n],
+    ['big int to number is a float, as Python float() makes it', 9007199254740993n, { type: 'number' }, 9007199254740992],
+    ['big int to boolean by truthiness', 12345678901234567890n, { type: 'boolean' }, true],
+    ['a lone big int where an array is declared', 12345678901234567890n, { type: 'array', items: { type: ['integer'] } }, [12345678901234567890n]],
+  ])('%s', (_name, value, schema, expected) => {
+    expect(defaultConvert(value, schema)).toEqual(expected);
+  });
+
+  it('a big int is an integer for the type check (no warning); a number field casts it with float()', () => {
+    const warnings: string[] = [];
+    const record = { id: 12345678901234567890n, n: -9007199254740993n, s: 12345678901234567890n, any: [9007199254740993n] };
+    const schema = {
+      type: 'object',
+      properties: { id: { type: 'integer' }, n: { type: 'number' }, s: { type: 'string' }, any: { type: 'array', items: { type: ['integer', 'number'] } } },
+    };
+    expect(normalizeRecord(record, schema, (message) => warnings.push(message))).toEqual({
+      id: 12345678901234567890n,
+      n: -9007199254740992,
+      s: '12345678901234567890',
+      any: [9007199254740993n],
+    });
+    expect(warnings).toEqual([]);
+  });
+});

@@ -18,7 +18,8 @@ import { pyStr } from '../interpolation/index.js';
  *   still emitted). The record root itself is never cast.
  *
  * Differences: JSON numbers have one type in JavaScript, so an integral float (`1.0`) reads as an
- * int: str() gives "1" where Python gives "1.0"; integers beyond 2^53 lose precision.
+ * int: str() gives "1" where Python gives "1.0". Integers beyond 2^53 are BigInts (the decoders keep
+ * them exact): they are ints and numbers here, and str() gives their digits.
  */
 export type NormalizationMode = 'None' | 'Default';
 
@@ -44,6 +45,7 @@ const SPECIAL_FLOAT = /^([+-]?)(inf|infinity|nan)$/i;
 export function pyFloat(value: unknown): number | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
   if (typeof value !== 'string') return undefined;
   const text = pyStrip(value);
   const special = SPECIAL_FLOAT.exec(text);
@@ -56,18 +58,23 @@ export function pyFloat(value: unknown): number | undefined {
 }
 
 /** Python int(); undefined where Python raises ValueError / TypeError / OverflowError. */
-export function pyInt(value: unknown): number | undefined {
+export function pyInt(value: unknown): number | bigint | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) || 0 : undefined;
+  if (typeof value === 'bigint') return value;
   if (typeof value !== 'string') return undefined;
   const text = pyStrip(value);
   if (!/^[+-]?\d(?:_?\d)*$/.test(text)) return undefined;
-  return Number(text.replace(/_/g, ''));
+  const digits = text.replace(/_/g, '');
+  const n = Number(digits);
+  // A digit string beyond 2^53 gives an exact BigInt, as Python's int() would.
+  return Number.isSafeInteger(n) ? n || 0 : BigInt(digits);
 }
 
 function pyTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false) return false;
   if (typeof value === 'number') return value !== 0;
+  if (typeof value === 'bigint') return value !== 0n;
   if (typeof value === 'string') return value.length > 0;
   if (Array.isArray(value)) return value.length > 0;
   if (isObject(value)) return Object.keys(value).length > 0;
@@ -75,7 +82,7 @@ function pyTruthy(value: unknown): boolean {
 }
 
 function isSimple(value: unknown): boolean {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+  return value === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof value);
 }
 
 /** The CDK's TypeTransformer.default_convert for one value and its (resolved) subschema. */
@@ -124,9 +131,9 @@ function matchesType(value: unknown, type: unknown): boolean {
     case 'string':
       return typeof value === 'string';
     case 'number':
-      return typeof value === 'number';
+      return typeof value === 'number' || typeof value === 'bigint';
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
+      return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint';
     case 'boolean':
       return typeof value === 'boolean';
     case 'null':
@@ -151,6 +158,7 @@ function typeStructure(value: unknown, depth = 0): unknown {
   }
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  if (typeof value === 'bigint') return 'integer';
   return typeof value;
 }
 

@@ -54,6 +54,39 @@ describe('IncrementingCountCursor', () => {
   });
 });
 
+describe('IncrementingCountCursor over ids beyond 2^53 (BigInt)', () => {
+  it('keeps the highest id exact, comparing big ids with each other and with small ones', async () => {
+    const { cursor } = build({ start_value: 0 });
+    const records = () => [{ id: 5 }, { id: 12345678901234567890n }, { id: 12345678901234567889n }, { id: 9007199254740993n }];
+    const result = await drive(cursor, undefined, undefined, records);
+    expect(result.final).toEqual({ id: 12345678901234567890n });
+  });
+
+  it('resumes from a big id in the state and sends it exactly as start_value_option', async () => {
+    const { cursor } = build({ start_value_option: { type: 'RequestOption', inject_into: 'request_parameter', field_name: 'since_id' } });
+    const result = await drive(cursor, undefined, { id: 18446744073709551615n }, () => [{ id: 18446744073709551616n }]);
+    const slice = result.slices[0] ?? { partition: {}, cursorSlice: {}, extraFields: {} };
+    expect(slice.cursorSlice.start).toBe(18446744073709551615n);
+    expect(mergeRequestOptions([cursor.requestOptions(slice)]).params).toEqual({ since_id: 18446744073709551615n });
+    expect(result.final).toEqual({ id: 18446744073709551616n });
+  });
+
+  it('reads a start_value beyond 2^53 exactly; it wins over a lower state', async () => {
+    const { cursor } = build({ start_value: '9007199254740993' });
+    const result = await drive(cursor, undefined, { id: 12 }, () => []);
+    expect(result.slices[0]?.cursorSlice.start).toBe(9007199254740993n);
+    expect(result.final).toEqual({ id: 9007199254740993n });
+  });
+
+  it('resumes from a concurrent integer state with big bounds', async () => {
+    const { cursor } = build();
+    const state = { state_type: 'integer', slices: [{ start: 0, end: 9007199254740993n, most_recent_cursor_value: 9007199254740993n }] };
+    const result = await drive(cursor, undefined, state, () => [{ id: 9007199254740995n }]);
+    expect(result.slices[0]?.cursorSlice.start).toBe(9007199254740993n);
+    expect(result.final).toEqual({ id: 9007199254740995n });
+  });
+});
+
 describe('LegacyToPerPartitionStateMigration', () => {
   const stream = {
     type: 'DeclarativeStream',

@@ -18,7 +18,7 @@ export class IncrementingCountCursor extends ConcurrentCursor<unknown> {
   constructor(
     streamName: string,
     cursorField: string,
-    startValue: number,
+    startValue: number | bigint,
     startValueOption: RequestOption | undefined,
     ctx: BuildContext,
   ) {
@@ -43,22 +43,27 @@ export class IncrementingCountCursor extends ConcurrentCursor<unknown> {
   static fromModel(model: Model, ctx: BuildContext, streamName: string): IncrementingCountCursor {
     const parameters = parametersOf(model);
     const cursorField = pyStr(new InterpolatedString(String(model.cursor_field), parameters).eval(ctx.config));
-    let start = 0;
+    let start: number | bigint = 0;
     if (model.start_value !== undefined && model.start_value !== null) {
       const evaluated = new InterpolatedString(pyStr(model.start_value), parameters).eval(ctx.config);
-      start = pyInt(evaluated);
-      if (Number.isNaN(start)) {
+      const parsed = pyInt(evaluated);
+      if (parsed === undefined) {
         throw ctx.error('MANIFEST_INVALID', `start_value '${pyStr(evaluated)}' is not an integer`, model);
       }
+      start = parsed;
     }
     const option = ctx.optional<RequestOption>(model, 'start_value_option', 'RequestOption');
     return new IncrementingCountCursor(streamName, cursorField, start, option, ctx);
   }
 }
 
-function pyInt(value: unknown): number {
-  if (typeof value === 'number') return Math.trunc(value);
+/** Python int() of the start value; a value beyond 2^53 stays exact (BigInt). Undefined when not an int. */
+function pyInt(value: unknown): number | bigint | undefined {
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : Math.trunc(value);
+  if (typeof value === 'bigint') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   const text = pyStr(value).trim().replaceAll('_', '');
-  return /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!/^[+-]?\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
 }

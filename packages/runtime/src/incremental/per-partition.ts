@@ -7,6 +7,8 @@ import type { RequestOptions } from '../requesters/request-options.js';
 import type { ConcurrentCursor } from './concurrent-cursor.js';
 import type { Cursor } from './cursor.js';
 import { type ValueConverter, pyCompare } from './state-converter.js';
+import { mayHoldUnsafeInteger, parseJsonLossless } from '../decoders/lossless-json.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 export interface PerPartitionCursorOptions<V> {
   streamName: string;
@@ -147,7 +149,7 @@ export class PerPartitionCursor<V> implements Cursor {
       const states: Json[] = [];
       for (const [key, cursor] of this.cursors) {
         const cursorState = cursor.currentState();
-        if (Object.keys(cursorState).length > 0) states.push({ partition: JSON.parse(key) as Json, cursor: cursorState });
+        if (Object.keys(cursorState).length > 0) states.push({ partition: parsePartitionKey(key), cursor: cursorState });
       }
       state.states = states;
     }
@@ -259,7 +261,7 @@ export class PerPartitionCursor<V> implements Cursor {
     } catch (error) {
       if (!this.loggedFormatError) {
         this.options.logger.warn(
-          `Skipping cursor update for stream '${this.options.streamName}': failed to parse cursor field '${this.options.cursorField}' value ${JSON.stringify(raw)}: ${(error as Error).message}`,
+          `Skipping cursor update for stream '${this.options.streamName}': failed to parse cursor field '${this.options.cursorField}' value ${stringifyJson(raw)}: ${(error as Error).message}`,
         );
         this.loggedFormatError = true;
       }
@@ -363,7 +365,7 @@ export class PerPartitionCursor<V> implements Cursor {
 
 /** The identity of a partition: its JSON with keys sorted at every level (as json.dumps(sort_keys=True)). */
 export function partitionKey(partition: Json): string {
-  return JSON.stringify(sortKeys(partition));
+  return stringifyJson(sortKeys(partition));
 }
 
 function sortKeys(value: unknown): unknown {
@@ -381,11 +383,16 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+  return stringifyJson(sortKeys(a)) === stringifyJson(sortKeys(b));
 }
 
 function isTruthy(value: unknown): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === 'object') return Object.keys(value).length > 0;
   return Boolean(value);
+}
+
+/** A partition back from its key; a parent's id beyond 2^53 (a BigInt in the key's text) stays exact. */
+function parsePartitionKey(key: string): Json {
+  return (mayHoldUnsafeInteger(key) ? parseJsonLossless(key) : JSON.parse(key)) as Json;
 }

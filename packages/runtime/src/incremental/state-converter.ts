@@ -1,5 +1,6 @@
 import type { Json } from '../context.js';
 import { DateTime, Duration, formatDatetime, parseDatetime } from '../datetime/index.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 const MILLISECOND = Duration.of({ milliseconds: 1 });
 
@@ -83,7 +84,10 @@ export class IntegerConverter implements ValueConverter<unknown> {
   }
 
   increment(value: unknown): unknown {
-    return (value as number) + 1;
+    if (typeof value === 'bigint') return value + 1n;
+    const next = (value as number) + 1;
+    // Past 2^53 a double cannot hold value + 1: step in BigInt, as Python's int does.
+    return Number.isInteger(value) && !Number.isSafeInteger(next) ? BigInt(value as number) + 1n : next;
   }
 
   compare(a: unknown, b: unknown): number {
@@ -91,7 +95,7 @@ export class IntegerConverter implements ValueConverter<unknown> {
   }
 
   truthy(value: unknown): value is unknown {
-    return value !== null && value !== undefined && value !== 0 && value !== '' && value !== false;
+    return value !== null && value !== undefined && value !== 0 && value !== 0n && value !== '' && value !== false;
   }
 }
 
@@ -164,12 +168,19 @@ export function isConcurrentState(state: Json | undefined): boolean {
   );
 }
 
-/** Python-like ordering of JSON scalars (numbers by value, strings by code unit). */
+/**
+ * Python-like ordering of JSON scalars: numbers by value (a BigInt, an int beyond 2^53, compares
+ * exactly with numbers and BigInts), strings by code unit.
+ */
 export function pyCompare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
+  if (isNumeric(a) && isNumeric(b)) return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;
-  if (typeof a === 'boolean' || typeof b === 'boolean') return pyCompare(Number(a), Number(b));
-  throw new CursorValueError(`cannot compare ${JSON.stringify(a)} with ${JSON.stringify(b)}`);
+  if (typeof a === 'boolean' || typeof b === 'boolean') return pyCompare(typeof a === 'bigint' ? a : Number(a), typeof b === 'bigint' ? b : Number(b));
+  throw new CursorValueError(`cannot compare ${stringifyJson(a)} with ${stringifyJson(b)}`);
+}
+
+function isNumeric(value: unknown): value is number | bigint {
+  return typeof value === 'number' || typeof value === 'bigint';
 }
 
 function pyList(items: string[]): string {

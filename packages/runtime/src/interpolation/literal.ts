@@ -7,6 +7,7 @@
  * PyComplex for complex numbers, PyBytes for bytes; `toPlain` turns them into JSON-friendly data.
  */
 import { PyFloat, PyTuple, isFloat, normInt, setOwn } from './values.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 export class PySet extends Array<unknown> {}
 export class PyComplex {
@@ -410,7 +411,7 @@ function hashKey(v: unknown): unknown {
   if (v === true) return 1;
   if (v === false) return 0;
   if (v instanceof PyFloat) return v.value;
-  if (v instanceof PyTuple) return 'tuple:' + JSON.stringify(v.map(hashKey));
+  if (v instanceof PyTuple) return 'tuple:' + stringifyJson(v.map(hashKey));
   if (typeof v === 'string') return 's:' + v;
   if (v instanceof PyComplex) return v.imag === 0 ? v.real : `c:${v.real},${v.imag}`;
   return v;
@@ -492,7 +493,7 @@ function plainKey(k: unknown): string {
   if (k === true) return 'true';
   if (k === false) return 'false';
   if (k instanceof PyFloat) return k.value.toFixed(1);
-  if (Array.isArray(k)) return JSON.stringify(toPlain(k));
+  if (Array.isArray(k)) return stringifyJson(toPlain(k));
   return String(k);
 }
 

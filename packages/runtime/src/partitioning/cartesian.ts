@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import { type RequestOptions, emptyOptions } from '../requesters/request-options.js';
 import type { PartitionRouter } from './partition-router.js';
 import { type StreamSlice, makeSlice } from './stream-slice.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /**
  * CartesianProductStreamSlicer: every combination of the routers' partitions (the first router
@@ -58,7 +59,7 @@ function* product(lists: StreamSlice[][], index: number, chosen: StreamSlice[]):
 function combine(slices: StreamSlice[]): StreamSlice {
   const cursorSlices = slices.map((slice) => slice.cursorSlice).filter((cursor) => Object.keys(cursor).length > 0);
   if (cursorSlices.length > 1) {
-    throw new Error(`There should only be a single cursor slice. Found ${JSON.stringify(cursorSlices)}`);
+    throw new Error(`There should only be a single cursor slice. Found ${stringifyJson(cursorSlices)}`);
   }
   return makeSlice(
     chainMap(slices.map((slice) => slice.partition)),

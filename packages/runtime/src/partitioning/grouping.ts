@@ -6,6 +6,7 @@ import { ListPartitionRouter } from './list.js';
 import type { PartitionRouter } from './partition-router.js';
 import { type StreamSlice, makeSlice } from './stream-slice.js';
 import { SubstreamPartitionRouter } from './substream.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /**
  * GroupingPartitionRouter: the underlying router's partitions in groups of `group_size`, each
@@ -30,11 +31,11 @@ export class GroupingPartitionRouter implements PartitionRouter {
       const keys = Object.keys(partition.partition).filter((key) => key !== 'parent_slice');
       if (keys.length !== 1) {
         throw new Error(
-          `GroupingPartitionRouter expects a single partition key-value pair. Got ${JSON.stringify(partition.partition)}`,
+          `GroupingPartitionRouter expects a single partition key-value pair. Got ${stringifyJson(partition.partition)}`,
         );
       }
       const value = partition.partition[keys[0] as string];
-      const identity = JSON.stringify(value);
+      const identity = stringifyJson(value);
       if (this.deduplicate && seen.has(identity)) continue;
       batch.push(partition);
       if (this.deduplicate) seen.add(identity);

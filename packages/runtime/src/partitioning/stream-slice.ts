@@ -1,4 +1,5 @@
 import type { Json } from '../context.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /**
  * A slice of a stream: the partition (from partition routers: parent ids, list values) and the
@@ -46,5 +47,5 @@ export function requestContext(slice: StreamSlice, nextPageToken: Json | undefin
 }
 
 export function sliceKey(slice: StreamSlice): string {
-  return JSON.stringify([slice.partition, slice.cursorSlice]);
+  return stringifyJson([slice.partition, slice.cursorSlice]);
 }

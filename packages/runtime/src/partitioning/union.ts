@@ -10,6 +10,7 @@ import { ListPartitionRouter } from './list.js';
 import type { PartitionRouter } from './partition-router.js';
 import { type StreamSlice, makeSlice } from './stream-slice.js';
 import { SubstreamPartitionRouter } from './substream.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /**
  * UnionPartitionRouter: the partitions of each child router in turn, each value of
@@ -32,7 +33,7 @@ export class UnionPartitionRouter implements PartitionRouter {
         if (!(this.partitionField in slice.partition)) {
           throw new RuntimeError(
             'MANIFEST_INVALID',
-            `UnionPartitionRouter expects every child partition router to give the partition field '${this.partitionField}', got the partition ${JSON.stringify(slice.partition)}`,
+            `UnionPartitionRouter expects every child partition router to give the partition field '${this.partitionField}', got the partition ${stringifyJson(slice.partition)}`,
           );
         }
         const value = slice.partition[this.partitionField];

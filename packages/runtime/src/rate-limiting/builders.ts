@@ -10,6 +10,7 @@ import {
   type Rate,
   UnlimitedCallRatePolicy,
 } from './policies.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 function duration(model: Model, field: string, ctx: BuildContext): number {
   const value = model[field];
@@ -35,7 +36,7 @@ function positiveInteger(model: Model, field: string, ctx: BuildContext, require
   const number =
     typeof resolved === 'number' ? resolved : typeof resolved === 'string' && /^\s*\d+\s*$/.test(resolved) ? Number(resolved) : NaN;
   if (!Number.isInteger(number) || number < 1) {
-    throw ctx.error('MANIFEST_INVALID', `'${field}' must be an integer >= 1 (got ${JSON.stringify(resolved) ?? 'nothing'})`, model);
+    throw ctx.error('MANIFEST_INVALID', `'${field}' must be an integer >= 1 (got ${stringifyJson(resolved) ?? 'nothing'})`, model);
   }
   return number;
 }

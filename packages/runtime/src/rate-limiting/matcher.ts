@@ -1,4 +1,5 @@
 import { compilePythonRegex } from '../error-handlers/python-compat.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /** The request as the budget sees it. */
 export interface BudgetRequest {
@@ -21,7 +22,7 @@ function pyStr(value: unknown): string {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (value === null || value === undefined) return 'None';
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : stringifyJson(value);
 }
 
 /** Query parameters as Python's `dict(parse_qsl(query))`: blank values dropped, last one wins. */

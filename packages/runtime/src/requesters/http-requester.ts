@@ -14,6 +14,7 @@ import { PaginationResetRequired } from './pagination-reset-required.js';
 import { BODY_METHODS, pythonFormEncode, pythonJsonDumps } from './body-encoding.js';
 import type { QueryProperties } from './query-properties/query-properties.js';
 import { type RequestOptions, mergeRequestOptions } from './request-options.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 export interface RequesterDefinition {
   /** The stream the requester belongs to (set by the stream builder when the manifest has none). */
@@ -312,7 +313,7 @@ export function pyString(value: unknown): string {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (value === null || value === undefined) return 'None';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return stringifyJson(value);
   return String(value);
 }
 

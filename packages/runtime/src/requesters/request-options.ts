@@ -1,4 +1,5 @@
 import { RuntimeError } from '../errors/runtime-error.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /** What a component contributes to an outgoing request. Merged by `mergeRequestOptions`. */
 export interface RequestOptions {
@@ -101,7 +102,7 @@ function mergeDeep(target: Record<string, unknown>, source: Record<string, unkno
       target[key] = value;
     } else if (isPlainObject(existing) && isPlainObject(value)) {
       mergeDeep(existing, value, [...path, key]);
-    } else if (JSON.stringify(existing) !== JSON.stringify(value)) {
+    } else if (stringifyJson(existing) !== stringifyJson(value)) {
       throw conflict('JSON body field', [...path, key].join('.'));
     }
   }

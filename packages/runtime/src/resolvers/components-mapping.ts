@@ -6,6 +6,7 @@ import { InterpolatedBoolean, evalTemplate, type ValidType } from '../interpolat
 import { isPlainObject } from '../manifest/path.js';
 import { parametersOf, pyTruthy } from '../manifest/parameters.js';
 import { dpathNew, dpathSet } from './dpath.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /** ComponentMappingDefinition, with its templates ready to evaluate. */
 export interface ComponentMapping {
@@ -22,7 +23,7 @@ export function componentMappingsOf(resolver: Model, path: string): ComponentMap
   const models = (resolver.components_mapping as Model[] | undefined) ?? [];
   return models.map((model, index) => {
     if (typeof model.value !== 'string') {
-      throw new RuntimeError('MANIFEST_INVALID', `Expected a string for value in mapping, got ${JSON.stringify(model.value)}`, {
+      throw new RuntimeError('MANIFEST_INVALID', `Expected a string for value in mapping, got ${stringifyJson(model.value)}`, {
         path: `${path}.components_mapping[${index}].value`,
       });
     }

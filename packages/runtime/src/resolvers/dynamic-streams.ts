@@ -7,6 +7,7 @@ import { isPlainObject } from '../manifest/path.js';
 import type { DeclarativeStream } from '../streams/declarative-stream.js';
 import { applyMappings, componentMappingsOf, type MappingOptions } from './components-mapping.js';
 import { dpathGet } from './dpath.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /** One stream made from a dynamic_streams definition. */
 export interface GeneratedStream {
@@ -178,7 +179,7 @@ class Collector {
     const { model, resolverType, ...rest } = stream;
     const name = model.name;
     if (typeof name !== 'string') {
-      throw new RuntimeError('MANIFEST_INVALID', `Expected the name of a generated stream to be a string, got ${JSON.stringify(name) ?? 'nothing'}`, {
+      throw new RuntimeError('MANIFEST_INVALID', `Expected the name of a generated stream to be a string, got ${stringifyJson(name) ?? 'nothing'}`, {
         path: `${rest.path}.stream_template.name`,
         help: 'Map a value onto ["name"] in components_mapping',
       });

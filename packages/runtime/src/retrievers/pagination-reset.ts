@@ -5,6 +5,7 @@ import { ConcurrentCursor } from '../incremental/concurrent-cursor.js';
 import { type Cursor, FinalStateCursor } from '../incremental/cursor.js';
 import { DatetimeBasedCursor, datetimeCursorSpec } from '../incremental/datetime-based-cursor.js';
 import { type StreamSlice, sliceKey } from '../partitioning/stream-slice.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 /**
  * What a SPLIT_USING_CURSOR reset needs of the stream's cursor: each record's cursor value, and
@@ -68,7 +69,7 @@ export class PaginationTracker {
       if (this.attemptsWithSameSlice >= this.allowedAttemptsWithSameSlice) {
         throw new RuntimeError(
           'PAGINATION_LOOP',
-          `pagination was reset ${this.attemptsWithSameSlice} time(s) with the same slice ${JSON.stringify(sliceKeyView(previous))} while at most ${this.allowedAttemptsWithSameSlice} is allowed`,
+          `pagination was reset ${this.attemptsWithSameSlice} time(s) with the same slice ${stringifyJson(sliceKeyView(previous))} while at most ${this.allowedAttemptsWithSameSlice} is allowed`,
         );
       }
     } else {

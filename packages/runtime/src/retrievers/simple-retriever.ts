@@ -10,6 +10,7 @@ import { type FetchedPage, fetchPage } from '../requesters/query-properties/page
 import { isPaginationResetRequired } from '../requesters/pagination-reset-required.js';
 import { mergeRequestOptions, type RequestOptions } from '../requesters/request-options.js';
 import { PaginationTracker } from './pagination-reset.js';
+import { stringifyJson } from '../protocol/stringify-json.js';
 
 export interface RetrieverParts {
   requester: HttpRequester;
@@ -114,7 +115,7 @@ export class SimpleRetriever {
         // As the CDK's test-read paginator, the page limit counts again from the first page.
         pages = 0;
         this.run.logger.info(
-          `Pagination reset for stream '${this.parts.streamName}': the slice goes from ${JSON.stringify(sliceView(previous))} to ${JSON.stringify(sliceView(requestSlice))}`,
+          `Pagination reset for stream '${this.parts.streamName}': the slice goes from ${stringifyJson(sliceView(previous))} to ${stringifyJson(sliceView(requestSlice))}`,
         );
         continue;
       }
@@ -139,7 +140,7 @@ export class SimpleRetriever {
       if (token && sameToken(next, token)) {
         throw new RuntimeError(
           'PAGINATION_LOOP',
-          `the paginator of stream '${this.parts.streamName}' returned the same next-page token twice (${JSON.stringify(next.next_page_token)}); stopping instead of reading the same page again`,
+          `the paginator of stream '${this.parts.streamName}' returned the same next-page token twice (${stringifyJson(next.next_page_token)}); stopping instead of reading the same page again`,
         );
       }
       token = next;
@@ -148,7 +149,7 @@ export class SimpleRetriever {
 }
 
 function sameToken(a: PageToken, b: PageToken): boolean {
-  return JSON.stringify(a.next_page_token) === JSON.stringify(b.next_page_token);
+  return stringifyJson(a.next_page_token) === stringifyJson(b.next_page_token);
 }
 
 /** Headers as templates see them: `link` replaced by the parsed links, as requests' response.links. */

@@ -2,13 +2,14 @@ import { RuntimeError } from '../../errors/runtime-error.js';
 import type { BackoffStrategy, Outcome } from '../error-handler.js';
 import type { Template } from '../interpolate.js';
 import { toNumber } from '../python-compat.js';
+import { stringifyJson } from '../../protocol/stringify-json.js';
 
 /** Seconds from a template, or a clear error naming the field. */
 export function secondsFrom(template: Template, config: Record<string, unknown>, field: string): number {
   const value = template.eval(config);
   const seconds = toNumber(value);
   if (seconds === undefined || Number.isNaN(seconds)) {
-    throw new RuntimeError('INTERP_EVAL', `${field} '${template.source}' evaluated to ${JSON.stringify(value) ?? 'nothing'}, not a number`);
+    throw new RuntimeError('INTERP_EVAL', `${field} '${template.source}' evaluated to ${stringifyJson(value) ?? 'nothing'}, not a number`);
   }
   return seconds;
 }

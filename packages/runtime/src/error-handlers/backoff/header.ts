@@ -2,6 +2,7 @@ import { RuntimeError } from '../../errors/runtime-error.js';
 import type { HttpResponse } from '../../requesters/http-client.js';
 import { type Template, pythonStr } from '../interpolate.js';
 import { compilePythonRegex, matchAtStart, pythonFloat, toNumber } from '../python-compat.js';
+import { stringifyJson } from '../../protocol/stringify-json.js';
 
 /**
  * A header's value as a number. With a regex, the part of the value the regex matches at its
@@ -54,7 +55,7 @@ export class MaxWaitingTime {
     }
     const seconds = toNumber(resolved);
     if (seconds === undefined || !Number.isFinite(seconds)) {
-      throw this.invalid(`it resolved to ${JSON.stringify(resolved) ?? 'nothing'}, not a finite number`);
+      throw this.invalid(`it resolved to ${stringifyJson(resolved) ?? 'nothing'}, not a finite number`);
     }
     return seconds;
   }

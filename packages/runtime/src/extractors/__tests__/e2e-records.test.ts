@@ -185,3 +185,40 @@ describe('schema_normalization', () => {
     expect(selected).toEqual([{ id: '10', name: 5 }]);
   });
 });
+
+describe('integers beyond 2^53 through filter, AddFields and normalization', () => {
+  /** The RECORD lines' data as written on stdout: the raw text, since JSON.parse would round. */
+  function recordData(stdout: string): string[] {
+    return stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{"type":"RECORD"'))
+      .map((line) => line.slice(line.indexOf('"data":') + 7, line.lastIndexOf(',"emitted_at"')));
+  }
+
+  it('a filter compares big ids exactly; AddFields computes with them; a string field gets their digits', async () => {
+    const body = '{"data":[{"id":12345678901234567890,"n":1},{"id":12345678901234567891,"n":2},{"id":9007199254740993,"n":3},{"id":9007199254740992,"n":4}]}';
+    api = await startMockApi([{ path: '/items', response: { body, headers: { 'content-type': 'application/json' } } }]);
+    const stream = `    transformations:
+      - type: AddFields
+        fields:
+          - { path: [next_id], value: "{{ record['id'] + 1 }}" }
+          - { path: [as_text], value: "{{ record['id'] }}" }
+          - { path: [label], value: "id {{ record['id'] }}" }
+    schema_loader:
+      type: InlineSchemaLoader
+      schema:
+        type: object
+        properties:
+          id: { type: integer }
+          as_text: { type: string }`;
+    const selector = `        extractor: { type: DpathExtractor, field_path: [data] }
+        record_filter: { type: RecordFilter, condition: "{{ record['id'] > 9007199254740992 and record['id'] != 12345678901234567891 }}" }
+        schema_normalization: Default`;
+    const run = await runSource('read', { manifest: manifest(selector, stream), config: { base_url: api.url }, catalog: configuredCatalog(['items']) });
+    expect(run.code).toBe(0);
+    expect(recordData(run.stdout)).toEqual([
+      '{"id":12345678901234567890,"n":1,"next_id":12345678901234567891,"as_text":"12345678901234567890","label":"id 12345678901234567890"}',
+      '{"id":9007199254740993,"n":3,"next_id":9007199254740994,"as_text":"9007199254740993","label":"id 9007199254740993"}',
+    ]);
+  });
+});

@@ -141,6 +141,56 @@ describe('CursorPagination', () => {
   });
 });
 
+describe('CursorPagination with a next cursor beyond 2^53', () => {
+  it('the next request carries the exact digits, in the query string and in a JSON body', async () => {
+    api = await startMockApi([
+      {
+        path: '/items',
+        handler: (req) => {
+          const after = req.query.after;
+          if (after === undefined) return { body: '{"data":[{"id":1}],"next":12345678901234567890}', headers: { 'content-type': 'application/json' } };
+          if (after === '12345678901234567890') return { body: '{"data":[{"id":2}],"next":-9007199254740993}', headers: { 'content-type': 'application/json' } };
+          return { body: '{"data":[{"id":3}],"next":null}', headers: { 'content-type': 'application/json' } };
+        },
+      },
+    ]);
+    const run = await runSource('read', {
+      manifest: manifest(`      paginator:
+        type: DefaultPaginator
+        pagination_strategy: { type: CursorPagination, cursor_value: "{{ response.next }}", stop_condition: "{{ response.next is none }}" }
+        page_token_option: { type: RequestOption, inject_into: request_parameter, field_name: after }`),
+      config: { base_url: api.url },
+      catalog: configuredCatalog(['items']),
+    });
+    expect(run.code).toBe(0);
+    expect(ids(run)).toEqual([1, 2, 3]);
+    expect(urls(api.requests)).toEqual(['/items', '/items?after=12345678901234567890', '/items?after=-9007199254740993']);
+  });
+
+  it('a big next cursor taken from the last record goes into a JSON body as a bare int', async () => {
+    api = await startMockApi([
+      {
+        path: '/items',
+        handler: (req) =>
+          req.body === ''
+            ? { body: '{"data":[{"id":18446744073709551615}]}', headers: { 'content-type': 'application/json' } }
+            : { body: '{"data":[]}', headers: { 'content-type': 'application/json' } },
+      },
+    ]);
+    const run = await runSource('read', {
+      manifest: manifest(`      paginator:
+        type: DefaultPaginator
+        pagination_strategy: { type: CursorPagination, cursor_value: "{{ last_record['id'] }}", stop_condition: "{{ not last_record }}" }
+        page_token_option: { type: RequestOption, inject_into: body_json, field_path: [page, after] }`).replace('path: items }', 'path: items, http_method: POST }'),
+      config: { base_url: api.url },
+      catalog: configuredCatalog(['items']),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('"data":{"id":18446744073709551615}');
+    expect(api.requests.map((r) => r.body)).toEqual(['', '{"page": {"after": 18446744073709551615}}']);
+  });
+});
+
 describe('OffsetIncrement', () => {
   it('without inject_on_first_request: no offset first, then the count of extracted records (a filter does not shrink it); an empty page ends it', async () => {
     const all = [1, 2, 3, 4].map((id) => ({ id }));

@@ -8,6 +8,7 @@ import type { HttpResponse } from '../../requesters/http-client.js';
 import type { HttpRequester } from '../../requesters/http-requester.js';
 import type { SimpleRetriever } from '../simple-retriever.js';
 import { AsyncJob, type AsyncJobStatus } from './job.js';
+import { stringifyJson } from '../../protocol/stringify-json.js';
 
 /** The CDK polls running jobs every 5 seconds. */
 export const POLL_INTERVAL_MS = 5_000;
@@ -234,7 +235,7 @@ export class AsyncRetriever {
         : job.creationFailure
           ? `could not be created: ${job.creationFailure.message}`
           : `failed${job.apiStatus ? ` (API status '${job.apiStatus}')` : ''}`;
-    const partition = Object.keys(sliceView(slice)).length ? ` for slice ${JSON.stringify(sliceView(slice))}` : '';
+    const partition = Object.keys(sliceView(slice)).length ? ` for slice ${stringifyJson(sliceView(slice))}` : '';
     this.responses.delete(job.id);
     return new RuntimeError(
       'HTTP_SYSTEM',
@@ -260,5 +261,5 @@ function pyStr(value: unknown): string {
   if (value === undefined || value === null) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return typeof value === 'string' ? value : typeof value === 'object' ? stringifyJson(value) : String(value);
 }

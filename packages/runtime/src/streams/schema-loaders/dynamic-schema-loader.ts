@@ -10,6 +10,7 @@ import { dpathGet } from '../../resolvers/dpath.js';
 import type { RecordTransformation } from '../../transformations/transformation.js';
 import type { DeclarativeStream } from '../declarative-stream.js';
 import type { SchemaLoader } from './schema-loader.js';
+import { stringifyJson } from '../../protocol/stringify-json.js';
 
 /** A schema loader that must read an API before `schema()` can answer (DynamicSchemaLoader). */
 export interface PreparableSchemaLoader extends SchemaLoader {
@@ -70,7 +71,7 @@ export class DynamicSchemaLoader implements PreparableSchemaLoader {
     for (const definition of Array.isArray(raw) ? raw : []) {
       const key = this.extract(definition, this.parts.keyPointer, undefined);
       if (typeof key !== 'string') {
-        throw this.error(`Expected key to be a string. Got ${JSON.stringify(key) ?? 'nothing'}`);
+        throw this.error(`Expected key to be a string. Got ${stringifyJson(key) ?? 'nothing'}`);
       }
       properties[key] = this.typeOf(definition);
     }
@@ -108,7 +109,7 @@ export class DynamicSchemaLoader implements PreparableSchemaLoader {
     }
     if (typeof mapped === 'string') return this.airbyteType(mapped);
     if (isPlainObject(mapped) && typeof mapped.field_type === 'string') return this.complexType(mapped);
-    throw this.error(`Invalid data type. Available string or two items list of string. Got ${JSON.stringify(mapped)}.`);
+    throw this.error(`Invalid data type. Available string or two items list of string. Got ${stringifyJson(mapped)}.`);
   }
 
   private complexType(complex: Json): Json {
@@ -145,7 +146,7 @@ export class DynamicSchemaLoader implements PreparableSchemaLoader {
 }
 
 function pyEquals(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return stringifyJson(a) === stringifyJson(b);
 }
 
 export const buildDynamicSchemaLoader: Builder<SchemaLoader> = (model, ctx) => {
