@@ -174,4 +174,8 @@ describe('JwtAuthenticator', () => {
   it('encodes JSON like Python json.dumps', () => {
     expect(pythonJson({ b: 'é', a: [1, 1.5, null, true] }, true)).toBe('{"a":[1,1.5,null,true],"b":"\\u00e9"}');
   });
+
+  it('writes an int beyond 2^53 (BigInt) as its digits', () => {
+    expect(pythonJson({ sub: 12345678901234567890n })).toBe('{"sub":12345678901234567890}');
+  });
 });

@@ -41,6 +41,7 @@ export function pythonJson(value: unknown, sortKeys = false): string {
     if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
     return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
   }
+  if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') {
     return JSON.stringify(value).replace(
       /[\u0080-\uffff]/g,

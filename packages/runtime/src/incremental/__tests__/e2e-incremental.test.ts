@@ -331,6 +331,30 @@ describe('IncrementingCountCursor', () => {
     expect(records(second.messages)).toEqual([]);
     expect(stateValues(second.messages).at(-1)).toEqual({ id: 13 });
   });
+
+  it('ids beyond 2^53: the STATE line holds the exact highest id, and a run from that state file sends it exactly', async () => {
+    const ids = ['9007199254740993', '12345678901234567890', '12345678901234567889'];
+    api = await startMockApi([
+      {
+        path: '/items',
+        handler: (req) => {
+          const since = BigInt(String(req.query.since_id));
+          const data = ids.filter((id) => BigInt(id) > since).map((id) => `{"id":${id}}`);
+          return { body: `{"data":[${data.join(',')}]}`, headers: { 'content-type': 'application/json' } };
+        },
+      },
+    ]);
+    const first = await read(cursor);
+    const stateLines = first.stdout.split('\n').filter((line) => line.startsWith('{"type":"STATE"'));
+    expect(stateLines.at(-1)).toContain('"stream_state":{"id":12345678901234567890}');
+
+    api.reset();
+    // The state file as the platform saves it: the state of the last STATE line, digits and all.
+    const lastState = (stateLines.at(-1) ?? '').slice('{"type":"STATE","state":'.length, -1);
+    const second = await read(cursor, `[${lastState}]`);
+    expect(api.requests.map((r) => r.url)).toEqual(['/items?since_id=12345678901234567890']);
+    expect(second.stdout.split('\n').filter((line) => line.startsWith('{"type":"STATE"')).at(-1)).toContain('"stream_state":{"id":12345678901234567890}');
+  });
 });
 
 describe('state shapes and legacy state migration', () => {
