@@ -48,6 +48,13 @@ describe('parseJsonLossless', () => {
 describe('parseJsonText', () => {
   it('takes the lossless path only when a run of 16+ digits is present', () => {
     expect(mayHoldUnsafeInteger('{"id":123456789012345}')).toBe(false);
+    // A run of 16 digits is found wherever it starts; 15 never is (every offset, against a regex).
+    for (let offset = 0; offset < 40; offset += 1) {
+      for (const run of [15, 16, 17]) {
+        const text = `${'x'.repeat(offset)},${'7'.repeat(run)},1,"22"`;
+        expect(mayHoldUnsafeInteger(text), `${offset}/${run}`).toBe(/\d{16}/.test(text));
+      }
+    }
     expect(mayHoldUnsafeInteger('{"id":1234567890123456}')).toBe(true);
     expect(parseJsonText('{"id":12345678901234567890,"x":NaN}')).toEqual({ id: 12345678901234567890n, x: null });
     expect(parseJsonText('{"id":123456789012345}')).toEqual({ id: 123456789012345 });
