@@ -67,7 +67,7 @@ export interface ConnectionStream {
   primaryKey?: string[][] | undefined;
 }
 
-/** Stored only: nothing runs syncs on a schedule yet. */
+/** Run by the scheduler (src/schedule/): cron in UTC, or every n minutes after the last sync started. */
 export type Schedule = { cron: string } | { intervalMinutes: number };
 
 export interface Connection {

@@ -37,7 +37,7 @@ import {
 import { type DestinationsModule, loadDestinationsModule } from './destination-factory.js';
 import { FALLBACK_DESTINATION_SPECS } from './destination-specs.js';
 import { WorkspaceError } from './errors.js';
-import { parseConnectorRef, validateSchedule } from './input.js';
+import { parseConnectorRef } from './input.js';
 import type {
   Connection,
   ConnectionStream,
@@ -53,6 +53,7 @@ import type {
 } from './model.js';
 import { type FieldPath, maskedConfig, mergeSecrets, secretPaths, splitSecrets } from './secrets/secret-fields.js';
 import { SecretVault } from './secrets/vault.js';
+import { validateSchedule } from './schedule/schedule.js';
 import { DockerSource } from './sources/docker.js';
 import { InProcessSource } from './sources/in-process.js';
 import type { DiscoveredStream, SourceProcess } from './sources/source-process.js';
@@ -305,6 +306,7 @@ export class Workspace {
 
   async createConnection(input: CreateConnectionInput): Promise<Connection> {
     await this.connections.assertNameFree(input.name);
+    const schedule = input.schedule ? validateSchedule(input.schedule) : undefined;
     const source = await this.sources.get(input.source);
     const destination = await this.destinations.get(input.destination);
     const discovered = await this.discoverStreams(source.id);
@@ -315,7 +317,7 @@ export class Workspace {
       sourceId: source.id,
       destinationId: destination.id,
       streams: this.connectionStreams(discovered, input.streams, input.syncMode),
-      ...(input.schedule ? { schedule: validateSchedule(input.schedule) } : {}),
+      ...(schedule ? { schedule } : {}),
       status: 'active',
       createdAt: now,
       updatedAt: now,
@@ -333,6 +335,7 @@ export class Workspace {
 
   async updateConnection(idOrName: string, changes: ConnectionChanges): Promise<Connection> {
     const connection = await this.connections.get(idOrName);
+    const schedule = changes.schedule ? validateSchedule(changes.schedule) : changes.schedule;
     const updated: Connection = { ...connection, updatedAt: new Date().toISOString() };
     if (changes.name !== undefined) {
       await this.connections.assertNameFree(changes.name, connection.id);
@@ -343,7 +346,7 @@ export class Workspace {
       updated.streams = this.connectionStreams(discovered, changes.streams ?? connection.streams.map((s) => s.name), changes.syncMode);
     }
     if (changes.schedule === null) delete updated.schedule;
-    else if (changes.schedule !== undefined) updated.schedule = validateSchedule(changes.schedule);
+    else if (schedule) updated.schedule = schedule;
     if (changes.status !== undefined) updated.status = changes.status;
     return this.connections.save(updated);
   }
