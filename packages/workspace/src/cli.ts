@@ -11,6 +11,7 @@ import { destinationCreate, destinationDelete, destinations } from './cli/comman
 import { sourceCreate, sourceDelete, sources } from './cli/commands/sources.js';
 import { history, reset, state, sync } from './cli/commands/syncs.js';
 import { isWorkspaceError } from './errors.js';
+import { scheduler } from './schedule/scheduler-command.js';
 import { type WorkspaceOptions, defaultWorkspaceDir, openWorkspace } from './workspace.js';
 
 export const COMMANDS: Command[] = [
@@ -29,6 +30,7 @@ export const COMMANDS: Command[] = [
   history,
   state,
   reset,
+  scheduler,
 ];
 
 const WORKSPACE_FLAG: FlagSpec = { type: 'string', value: 'dir', help: 'the workspace directory' };

@@ -9,14 +9,15 @@ export const connectionCreate: Command = {
   summary: 'connect a source to a destination',
   details: `Streams default to all of the source's. Each stream's mode defaults to incremental_append_dedup when it
 supports incremental syncs and has a primary key, else incremental_append when incremental, else
-full_refresh_overwrite. The schedule is stored only: nothing runs syncs on it yet.`,
+full_refresh_overwrite. A schedule runs while \`manifold scheduler\` (or the Builder server) runs:
+cron in UTC at its next matching minute, or --every n minutes after the last sync started.`,
   flags: {
     name: { type: 'string', required: true, value: 'name', help: 'connection name' },
     source: { type: 'string', required: true, value: 'source', help: 'source name or id' },
     destination: { type: 'string', required: true, value: 'destination', help: 'destination name or id' },
     streams: { type: 'string', value: 'a,b', help: 'the streams to sync (default: all)' },
     mode: { type: 'string', value: SYNC_MODES.join('|'), help: 'one sync mode for every stream' },
-    schedule: { type: 'string', value: 'cron', help: "a cron expression, e.g. '0 * * * *'" },
+    schedule: { type: 'string', value: 'cron', help: "a 5-field cron expression in UTC, e.g. '0 * * * *'" },
     every: { type: 'string', value: 'minutes', help: 'an interval in minutes' },
   },
   async run(ctx) {
