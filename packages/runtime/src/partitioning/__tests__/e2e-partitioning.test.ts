@@ -138,6 +138,44 @@ ${selector}
     expect(stateValues(run.messages, 'tasks')).toEqual([{ __ab_no_cursor_state_message: true }]);
   });
 
+  it('parent ids beyond 2^53: exact in the child path, the added field and the per-partition STATE', async () => {
+    const json = { 'content-type': 'application/json' };
+    api = await startMockApi([
+      { path: '/projects', handler: () => ({ body: '{"data":[{"id":12345678901234567890},{"id":9007199254740993}],"next":null}', headers: json }) },
+      {
+        path: /^\/projects\/(?<id>\d+)\/tasks$/,
+        handler: (req) => ({ body: `{"data":[{"id":${req.params.id}1,"updated_at":"2024-01-05"}]}`, headers: json }),
+      },
+    ]);
+    const run = await read(
+      `${parent()}
+  - type: DeclarativeStream
+    name: tasks
+    retriever:
+      type: SimpleRetriever
+      requester: { $ref: "#/definitions/requester", path: "projects/{{ stream_partition.project_id }}/tasks" }
+${selector}
+      partition_router:
+        type: SubstreamPartitionRouter
+        parent_stream_configs:
+          - { type: ParentStreamConfig, stream: "#/streams/0", parent_key: id, partition_field: project_id }
+    incremental_sync: { type: DatetimeBasedCursor, cursor_field: updated_at, datetime_format: "%Y-%m-%d", start_datetime: "2024-01-01" }
+    transformations:
+      - type: AddFields
+        fields:
+          - { path: [project], value: "{{ stream_partition.project_id }}" }`,
+      [{ name: 'tasks', syncMode: 'incremental', cursorField: ['updated_at'] }],
+    );
+    expect(urls(api.requests)).toEqual(['/projects', '/projects/12345678901234567890/tasks', '/projects/9007199254740993/tasks']);
+    expect(run.stdout).toContain('"data":{"id":123456789012345678901,"updated_at":"2024-01-05","project":12345678901234567890}');
+    expect(run.stdout).toContain('"data":{"id":90071992547409931,"updated_at":"2024-01-05","project":9007199254740993}');
+    const lastState = run.stdout.split('\n').filter((line) => line.startsWith('{"type":"STATE"')).at(-1) ?? '';
+    expect(lastState).toContain(
+      '"states":[{"partition":{"parent_slice":{},"project_id":12345678901234567890},"cursor":{"updated_at":"2024-01-05"}},' +
+        '{"partition":{"parent_slice":{},"project_id":9007199254740993},"cursor":{"updated_at":"2024-01-05"}}]',
+    );
+  });
+
   it('a parent that is itself a substream: the child partition carries the parent slice, nested', async () => {
     api = await startMockApi([
       { path: /^\/orgs\/(?<org>\w+)\/projects$/, handler: (req) => ({ body: { data: [{ id: `${req.params.org}-p` }] } }) },
