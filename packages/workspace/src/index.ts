@@ -45,3 +45,6 @@ export { SECRET_MASK } from './secrets/secret-fields.js';
 export { SECRET_KEY_ENV } from './secrets/secret-key.js';
 export { INTERRUPTED } from './store/history.js';
 export { WorkspaceError, isWorkspaceError, type WorkspaceErrorCode } from './errors.js';
+export { nextRun, parseCron, validateCron, type CronSchedule } from './schedule/cron.js';
+export { describeSchedule, nextScheduledRun, validateSchedule } from './schedule/schedule.js';
+export { startScheduler, type SchedulerEvent, type SchedulerHandle, type SchedulerOptions } from './schedule/scheduler.js';
