@@ -19,7 +19,7 @@ import { type Json, bodyOf, isObject, limit, optionalObject, optionalString, req
 import { connectionSpecification, loadRequestManifest, maskerFor } from './manifest.js';
 import { type RunOptions, check, discover, listStreams, quietRun, testRead } from './runs.js';
 import { WorkspaceStore, defaultWorkspaceDir, slug } from './store.js';
-import type { WorkspaceOptions } from '@manifold/workspace';
+import type { SchedulerOptions, WorkspaceOptions } from '@manifold/workspace';
 import { workspaceRoutes } from './workspace-routes.js';
 
 export interface AppOptions {
@@ -35,6 +35,8 @@ export interface AppOptions {
   run?: RunOptions;
   /** For tests: options of the workspace behind /api/workspace (destinations, secret key env). */
   workspace?: WorkspaceOptions;
+  /** Run scheduled syncs while the app runs (startServer turns it on unless MANIFOLD_SCHEDULER=0). */
+  scheduler?: boolean | SchedulerOptions;
 }
 
 export const BODY_LIMIT = 10 * 1024 * 1024;
@@ -365,7 +367,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     }),
   );
 
-  await app.register(workspaceRoutes, { dir: opts.workspaceDir ?? defaultWorkspaceDir(), ...(opts.workspace ? { workspace: opts.workspace } : {}) });
+  await app.register(workspaceRoutes, {
+    dir: opts.workspaceDir ?? defaultWorkspaceDir(),
+    ...(opts.workspace ? { workspace: opts.workspace } : {}),
+    scheduler: opts.scheduler ?? false,
+  });
 
   // ---- The UI ----
   const uiDir = opts.uiDir ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../builder-ui/dist');

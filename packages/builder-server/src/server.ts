@@ -1,4 +1,7 @@
-/** Starts the Builder server: HOST (default 127.0.0.1), PORT (default 8427). */
+/**
+ * Starts the Builder server: HOST (default 127.0.0.1), PORT (default 8427). It runs scheduled
+ * syncs too, unless MANIFOLD_SCHEDULER=0 (e.g. when `manifold scheduler` runs them elsewhere).
+ */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +20,7 @@ export async function startServer(
   const rawPort = env.PORT || String(DEFAULT_PORT);
   const port = Number(rawPort);
   if (!/^\d+$/.test(rawPort) || port > 65535) throw new Error(`PORT must be a port number (0-65535), got '${rawPort}'`);
-  const app = await buildApp({ logger: env.BUILDER_LOG === '1', ...options });
+  const app = await buildApp({ logger: env.BUILDER_LOG === '1', scheduler: env.MANIFOLD_SCHEDULER !== '0', ...options });
   try {
     await app.listen({ host, port });
   } catch (error) {

@@ -251,6 +251,50 @@ describe('/api/workspace', () => {
     expect((await call('GET', `/api/workspace/connections/${connection.id}`)).statusCode).toBe(404);
   });
 
+  it('takes a schedule on create and update, naming a bad cron field; null removes it', async () => {
+    const source = await createSource();
+    const warehouse = await createWarehouse();
+    const badCron = await call('POST', '/api/workspace/connections', { name: 'c', source: source.id, destination: warehouse.id, schedule: { cron: '61 * * * *' } });
+    expect(badCron.statusCode).toBe(400);
+    expect(json<{ detail: string }>(badCron).detail).toContain("minute field '61' is out of range 0-59");
+    const badInterval = await call('POST', '/api/workspace/connections', { name: 'c', source: source.id, destination: warehouse.id, schedule: { intervalMinutes: 0 } });
+    expect(json<{ detail: string }>(badInterval).detail).toContain('at least 1');
+    const created = json<{ id: string; schedule: unknown }>(
+      await call('POST', '/api/workspace/connections', { name: 'c', source: source.id, destination: warehouse.id, schedule: { cron: '0  6 * * MON-FRI' } }),
+    );
+    expect(created.schedule).toEqual({ cron: '0 6 * * MON-FRI' });
+    const badUpdate = await call('PATCH', `/api/workspace/connections/${created.id}`, { schedule: { cron: '* * * * 8' } });
+    expect(json<{ detail: string }>(badUpdate).detail).toContain("day-of-week field '8' is out of range 0-7");
+    expect(json(await call('PATCH', `/api/workspace/connections/${created.id}`, { schedule: { intervalMinutes: 15 } }))).toMatchObject({ schedule: { intervalMinutes: 15 } });
+    expect(json(await call('PATCH', `/api/workspace/connections/${created.id}`, { schedule: null }))).not.toHaveProperty('schedule');
+  });
+
+  it('runs scheduled syncs while the app runs; they show in the history like manual ones', async () => {
+    await app.close();
+    let aheadMs = 0;
+    app = await buildApp({
+      workspaceDir: work,
+      uiDir: join(work, 'no-ui'),
+      workspace: { env: { MANIFOLD_SECRET_KEY: SECRET_KEY } },
+      scheduler: { clock: () => new Date(Date.now() + aheadMs), tickMs: 20 },
+    });
+    const source = await createSource();
+    const warehouse = await createWarehouse();
+    const connection = json<{ id: string }>(
+      await call('POST', '/api/workspace/connections', { name: 'hourly', source: source.id, destination: warehouse.id, schedule: { intervalMinutes: 60 } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(json(await call('GET', `/api/workspace/connections/${connection.id}`))).toMatchObject({ lastSync: null });
+    aheadMs = 61 * 60_000;
+    const until = Date.now() + 10_000;
+    let view = json<{ lastSync: { status: string } | null }>(await call('GET', `/api/workspace/connections/${connection.id}`));
+    while (view.lastSync?.status !== 'succeeded' && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      view = json(await call('GET', `/api/workspace/connections/${connection.id}`));
+    }
+    expect(view.lastSync).toMatchObject({ status: 'succeeded' });
+  });
+
   it('syncs into DuckDB with progress events, then an incremental sync reads only what is new', async () => {
     const source = await createSource();
     const warehouse = await createWarehouse();

@@ -13,12 +13,15 @@ import {
   type DestinationConfig,
   type DestinationSyncMode,
   type DiscoveredStream,
+  type Schedule,
+  type SchedulerOptions,
   SYNC_MODES,
   type Workspace,
   type WorkspaceOptions,
   defaultSyncMode,
   isWorkspaceError,
   openWorkspace,
+  startScheduler,
 } from '@manifold/workspace';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errorResponse } from './errors.js';
@@ -31,6 +34,8 @@ export interface WorkspaceRoutesOptions {
   dir: string;
   /** For tests: destination factory, HTTP client, secret key environment. */
   workspace?: WorkspaceOptions;
+  /** Run scheduled syncs while the server runs (their history shows like manual syncs'); options for tests. */
+  scheduler?: boolean | SchedulerOptions;
 }
 
 /** HTTP status of each workspace error code. */
@@ -90,6 +95,16 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
   const workspace = openWorkspace(options.dir, options.workspace ?? {});
   const syncs = new SyncRuns(workspace);
   app.addHook('onClose', async () => syncs.close());
+  if (options.scheduler) {
+    const scheduler = startScheduler(workspace, {
+      ...(typeof options.scheduler === 'object' ? options.scheduler : {}),
+      onEvent: (event) => {
+        if (event.type === 'error') app.log.warn(`scheduled sync${event.connection ? ` of '${event.connection.name}'` : ''}: ${(event.error as Error)?.message ?? String(event.error)}`);
+      },
+    });
+    // Closing cancels scheduled syncs; the next one resumes from their last commit.
+    app.addHook('onClose', () => scheduler.stop());
+  }
 
   // ---- Connectors ----
   app.get(
@@ -219,7 +234,8 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
       const unsupported = await unsupportedModes(workspace, destination);
       const chosen = { ...optionalStreams(body), ...optionalSyncMode(body) };
       const streams = unsupported.length > 0 ? await streamsFor(workspace, source, chosen, unsupported) : chosen;
-      const connection = await workspace.createConnection({ name, source, destination, ...streams });
+      const { schedule } = optionalSchedule(body);
+      const connection = await workspace.createConnection({ name, source, destination, ...streams, ...(schedule ? { schedule } : {}) });
       return reply.code(201).send(await connectionView(connection));
     }),
   );
@@ -241,6 +257,7 @@ export async function workspaceRoutes(app: FastifyInstance, options: WorkspaceRo
       const updated = await workspace.updateConnection(current.id, {
         ...(name !== undefined ? { name } : {}),
         ...chosen,
+        ...optionalSchedule(body),
         ...(status !== undefined ? { status } : {}),
       });
       return connectionView(updated);
@@ -452,4 +469,10 @@ function collectAllStrings(value: unknown, masker: SecretMasker): void {
   if (typeof value === 'string' && value.length > 0) masker.add(value);
   else if (Array.isArray(value)) for (const item of value) collectAllStrings(item, masker);
   else if (isObject(value)) for (const item of Object.values(value)) collectAllStrings(item, masker);
+}
+
+/** `schedule`: { cron } or { intervalMinutes }, checked by the workspace; null removes it. */
+function optionalSchedule(body: Json): { schedule?: Schedule | null } {
+  if (!('schedule' in body) || body.schedule === undefined) return {};
+  return { schedule: body.schedule as Schedule | null };
 }
