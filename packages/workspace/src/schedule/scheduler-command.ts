@@ -23,8 +23,8 @@ MANIFOLD_SCHEDULER=0.`,
   async run(ctx) {
     const tickMs = hiddenNumber(ctx, TICK_ENV);
     const minuteMs = hiddenNumber(ctx, MINUTE_ENV);
-    const scheduled = (await ctx.workspace.listConnections()).filter((c) => c.status === 'active' && c.schedule);
-    say(ctx, `scheduler started: ${scheduled.length} scheduled connection(s)${scheduled.map((c) => `\n  ${c.name}: ${describeSchedule(c.schedule!)}`).join('')}`);
+    const scheduled = (await ctx.workspace.listConnections()).flatMap((c) => (c.status === 'active' && c.schedule ? [`\n  ${c.name}: ${describeSchedule(c.schedule)}`] : []));
+    say(ctx, `scheduler started: ${scheduled.length} scheduled connection(s)${scheduled.join('')}`);
     const handle = startScheduler(ctx.workspace, {
       onEvent: (event) => say(ctx, describeEvent(event)),
       // A timer that keeps the process alive: the scheduler is what this command is waiting on.

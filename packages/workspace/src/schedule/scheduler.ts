@@ -81,7 +81,8 @@ export function startScheduler(workspace: Workspace, options: SchedulerOptions =
       if (stopped) return;
       if (connection.status !== 'active' || !connection.schedule || running.has(connection.id)) continue;
       try {
-        if (await isDue(connection, connection.schedule)) start(connection);
+        // stop() may have come while the history was read: start nothing after it.
+        if ((await isDue(connection, connection.schedule)) && !stopped) start(connection);
       } catch (error) {
         emit({ type: 'error', connection, error });
       }
