@@ -41,7 +41,7 @@ export interface SchedulerOptions {
 export interface SchedulerHandle {
   /** Stops ticking, cancels running syncs and resolves when they have ended. */
   stop(): Promise<void>;
-  /** Checks for due connections now and starts their syncs (resolves once they are started). */
+  /** Checks for due connections now and launches their syncs (resolves once launched, not finished). */
   tick(): Promise<void>;
   /** Resolves when no sync started here is running. */
   idle(): Promise<void>;
