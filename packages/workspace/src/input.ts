@@ -1,6 +1,6 @@
-/** Checks of what people type: connector references and schedules. */
+/** Checks of what people type: connector references (schedules: schedule/schedule.ts). */
 import { WorkspaceError } from './errors.js';
-import type { ConnectorRef, Schedule } from './model.js';
+import type { ConnectorRef } from './model.js';
 
 /** 'name', 'name@3' or 'name@latest'. */
 export function parseConnectorRef(text: string): ConnectorRef {
@@ -15,20 +15,4 @@ export function parseConnectorRef(text: string): ConnectorRef {
     });
   }
   return { name, version: Number(version) };
-}
-
-export function validateSchedule(schedule: Schedule): Schedule {
-  if ('intervalMinutes' in schedule) {
-    if (!Number.isInteger(schedule.intervalMinutes) || schedule.intervalMinutes < 1) {
-      throw new WorkspaceError('INVALID_INPUT', `schedule interval '${String(schedule.intervalMinutes)}' must be a whole number of minutes, at least 1`);
-    }
-    return { intervalMinutes: schedule.intervalMinutes };
-  }
-  const fields = schedule.cron.trim().split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) {
-    throw new WorkspaceError('INVALID_INPUT', `schedule '${schedule.cron}' is not a cron expression (5 or 6 fields)`, {
-      help: "Example: '0 * * * *' (every hour), or an interval in minutes",
-    });
-  }
-  return { cron: fields.join(' ') };
 }
