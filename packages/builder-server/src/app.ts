@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import * as runtime from '@manifold/runtime';
-import { DeclarativeSource, type LoadedManifest, SecretMasker, UndiciHttpClient, collectSecrets, loadManifest } from '@manifold/runtime';
+import { DeclarativeSource, type LoadedManifest, SecretMasker, UndiciHttpClient, collectSecrets, loadManifest, stringifyJson } from '@manifold/runtime';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ApiError, errorResponse } from './errors.js';
@@ -147,6 +147,9 @@ async function fullyResolved(loaded: LoadedManifest, config: Json, masker: Secre
 
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT });
+  // Records may hold integers beyond 2^53 (BigInt, kept exact by the runtime): JSON.stringify
+  // cannot write them, stringifyJson writes their digits.
+  app.setReplySerializer((payload) => stringifyJson(payload));
   const store = new WorkspaceStore(opts.workspaceDir ?? defaultWorkspaceDir());
   const repoDir = () => opts.repoDir ?? process.env.MANIFOLD_REPO_DIR ?? process.cwd();
   const runOptions = opts.run ?? {};

@@ -1,3 +1,4 @@
+import { stringifyJson } from '@manifold/runtime';
 import type { ColumnType } from './columns.js';
 
 /** One entry of `_airbyte_meta.changes`, as Airbyte destinations record a value they could not keep. */
@@ -24,12 +25,13 @@ export function coerceValue(value: unknown, type: ColumnType): ColumnValue | und
   switch (type) {
     case 'string':
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      return JSON.stringify(value);
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+      return stringifyJson(value);
     case 'integer':
       return toBigInt(value);
     case 'number':
       if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+      if (typeof value === 'bigint') return Number(value); // a DOUBLE column: as Python's float()
       if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
       return undefined;
     case 'boolean':
@@ -38,13 +40,15 @@ export function coerceValue(value: unknown, type: ColumnType): ColumnValue | und
       if (value === 'false') return false;
       return undefined;
     case 'json':
-      return JSON.stringify(value);
+      return stringifyJson(value);
   }
 }
 
 function toBigInt(value: unknown): bigint | undefined {
   let result: bigint;
-  if (typeof value === 'number') {
+  if (typeof value === 'bigint') {
+    result = value;
+  } else if (typeof value === 'number') {
     if (!Number.isInteger(value)) return undefined;
     result = BigInt(value);
   } else if (typeof value === 'string' && INTEGER_TEXT.test(value.trim())) {

@@ -2,6 +2,8 @@
  * Keeps, among records of one batch, the one record per primary key that a dedup table must
  * end with: the greatest cursor, and on a tie (or without a cursor) the later record.
  */
+import { stringifyJson } from '@manifold/runtime';
+
 export function valueAtPath(data: Record<string, unknown>, path: string[]): unknown {
   let current: unknown = data;
   for (const key of path) {
@@ -17,7 +19,7 @@ let keylessRecords = 0;
 export function primaryKeyOf(data: Record<string, unknown>, primaryKey: string[][]): string {
   const parts = primaryKey.map((path) => valueAtPath(data, path));
   if (parts.some((part) => part === null || part === undefined)) return `keyless:${(keylessRecords += 1)}`;
-  return JSON.stringify(parts);
+  return stringifyJson(parts);
 }
 
 /** -1, 0 or 1; a missing cursor sorts below any present one. */
@@ -25,9 +27,11 @@ export function compareCursors(left: unknown, right: unknown): number {
   const leftMissing = left === null || left === undefined;
   const rightMissing = right === null || right === undefined;
   if (leftMissing || rightMissing) return leftMissing === rightMissing ? 0 : leftMissing ? -1 : 1;
-  if (typeof left === 'number' && typeof right === 'number') return Math.sign(left - right);
-  const leftText = typeof left === 'string' ? left : JSON.stringify(left);
-  const rightText = typeof right === 'string' ? right : JSON.stringify(right);
+  if ((typeof left === 'number' || typeof left === 'bigint') && (typeof right === 'number' || typeof right === 'bigint')) {
+    return left < right ? -1 : left > right ? 1 : 0; // exact across number and bigint
+  }
+  const leftText = typeof left === 'string' ? left : stringifyJson(left);
+  const rightText = typeof right === 'string' ? right : stringifyJson(right);
   return leftText < rightText ? -1 : leftText > rightText ? 1 : 0;
 }
 

@@ -9,7 +9,7 @@ export type { ErrorCode, FailureType } from './errors/codes.js';
 export type { AirbyteMessage } from './protocol/messages.js';
 export { MessageWriter } from './protocol/writer.js';
 export { stringifyJson } from './protocol/stringify-json.js';
-export { mayHoldUnsafeInteger, parseJsonLossless } from './decoders/lossless-json.js';
+export { mayHoldUnsafeInteger, parseJsonExact, parseJsonLossless } from './decoders/lossless-json.js';
 export { SecretMasker, collectSecrets, MASK } from './logging/mask.js';
 export { createLogger, silentLogger } from './logging/logger.js';
 export { UndiciHttpClient, type HttpClient } from './requesters/http-client.js';

@@ -573,3 +573,23 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('integers beyond 2^53', () => {
+  it('a test read returns their exact digits (the reply is not written by JSON.stringify)', async () => {
+    const { startMockApi } = await import('@manifold/testkit');
+    const api = await startMockApi([
+      {
+        method: 'GET',
+        path: '/users',
+        response: { headers: { 'content-type': 'application/json' }, body: '{"data":[{"id":12345678901234567890,"name":"Big"}]}' },
+      },
+    ]);
+    try {
+      const res = await post('/v1/stream/read', { manifest: MANIFEST_YAML, config: { ...fx.config, base_url: api.url }, stream: 'users' });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('"id":12345678901234567890');
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { parseJsonExact, stringifyJson } from '@manifold/runtime';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ function canonicalState(state: unknown): string {
         .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
     );
   };
-  return JSON.stringify(sortKeys(state));
+  return stringifyJson(sortKeys(state));
 }
 
 interface RunningImage {
@@ -93,7 +94,7 @@ class ImageLauncher {
     createInterface({ input: child.stdout }).on('line', (line) => {
       let message: Record<string, unknown>;
       try {
-        message = JSON.parse(line) as Record<string, unknown>;
+        message = parseJsonExact(line) as Record<string, unknown>;
       } catch {
         keep(line);
         return;
@@ -206,7 +207,7 @@ class ImageWriter implements DestinationWriter {
 
   private async send(message: Record<string, unknown>): Promise<void> {
     const stdin = this.running.child.stdin;
-    if (!stdin.write(`${JSON.stringify(message)}\n`)) {
+    if (!stdin.write(`${stringifyJson(message)}\n`)) {
       await new Promise<void>((resolve) => {
         const done = (): void => {
           stdin.off('drain', done);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseJsonExact, stringifyJson } from '@manifold/runtime';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { StateMessage } from '../destination.js';
@@ -18,14 +19,14 @@ export class ImageStateStore {
 
   read(): StateMessage[] {
     if (!existsSync(this.path)) return [];
-    return JSON.parse(readFileSync(this.path, 'utf8')) as StateMessage[];
+    return parseJsonExact(readFileSync(this.path, 'utf8')) as StateMessage[];
   }
 
   /** Replaced through a renamed temporary file, so a crash leaves the old or the new list. */
   write(states: StateMessage[]): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(states, null, 2)}\n`);
+    writeFileSync(temporary, `${stringifyJson(states)}\n`);
     renameSync(temporary, this.path);
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stringifyJson } from '@manifold/runtime';
 import {
   accessSync,
   closeSync,
@@ -76,7 +77,7 @@ class JsonlWriter implements DestinationWriter {
     if (!target) {
       throw new DestinationError('DEST_UNKNOWN_STREAM', `record for stream '${streamKey(stream, namespace)}', which is not in the catalog given to open()`);
     }
-    const line = `${JSON.stringify({ _airbyte_raw_id: randomUUID(), _airbyte_extracted_at: emittedAt, _airbyte_data: data })}\n`;
+    const line = `${stringifyJson({ _airbyte_raw_id: randomUUID(), _airbyte_extracted_at: emittedAt, _airbyte_data: data })}\n`;
     target.buffer.push(line);
     target.bufferedChars += line.length;
     target.uncommitted += 1;

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { parseJsonExact, stringifyJson } from '@manifold/runtime';
 import { join } from 'node:path';
 import type { StateMessage } from '../destination.js';
 
@@ -21,7 +22,7 @@ export function emptyState(): CommittedState {
 export function readCommittedState(directory: string): CommittedState {
   const path = join(directory, STATE_FILE);
   if (!existsSync(path)) return emptyState();
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<CommittedState>;
+  const parsed = parseJsonExact(readFileSync(path, 'utf8')) as Partial<CommittedState>;
   return { version: 1, files: parsed.files ?? {}, renames: parsed.renames ?? [], connections: parsed.connections ?? {} };
 }
 
@@ -29,7 +30,7 @@ export function readCommittedState(directory: string): CommittedState {
 export function writeCommittedState(directory: string, state: CommittedState): void {
   const path = join(directory, STATE_FILE);
   const temporary = `${path}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(temporary, `${stringifyJson(state)}\n`);
   const fd = openSync(temporary, 'r+');
   try {
     fsyncSync(fd);

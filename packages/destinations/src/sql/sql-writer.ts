@@ -1,3 +1,4 @@
+import { stringifyJson } from '@manifold/runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import { columnsFromJsonSchema, quoteIdentifier } from '../columns.js';
 import { coerceValue, type MetaChange } from '../coerce.js';
@@ -274,7 +275,7 @@ export class SqlWriter implements DestinationWriter {
           row[index] = this.generationId;
           break;
         case '_airbyte_data':
-          row[index] = JSON.stringify(record.data);
+          row[index] = stringifyJson(record.data);
           break;
         default: {
           const type = column.kind === 'timestamp' ? 'string' : column.kind;

@@ -1,4 +1,5 @@
 import { quoteIdentifier } from '../columns.js';
+import { parseJsonExact, stringifyJson } from '@manifold/runtime';
 import type { StateMessage } from '../destination.js';
 import { forgetStream, replacesAllSlots, stateSlot } from '../state.js';
 import type { SqlDialect, SqlSession } from './session.js';
@@ -40,13 +41,13 @@ export async function saveState(session: SqlSession, dialect: SqlDialect, connec
     connectionId,
     slot.streamName,
     slot.streamNamespace,
-    JSON.stringify(state),
+    stringifyJson(state),
   ]);
 }
 
 export async function loadState(session: SqlSession, dialect: SqlDialect, connectionId: string): Promise<StateMessage[]> {
   const rows = await session.query(`SELECT state_json FROM ${stateTableSql(dialect)} WHERE connection_id = $1 ORDER BY stream_namespace, stream_name`, [connectionId]);
-  return rows.map((row) => JSON.parse(String(row['state_json'])) as StateMessage);
+  return rows.map((row) => parseJsonExact(String(row['state_json'])) as StateMessage);
 }
 
 /** Forgets one stream's state (inside the caller's transaction), keeping the rest of the connection's. */

@@ -20,7 +20,7 @@ function crashWriterScript(): Promise<string> {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      external: ['@duckdb/node-api', 'pg', 'esbuild'],
+      external: ['@duckdb/node-api', 'pg', 'esbuild', '@manifold/runtime'],
       logLevel: 'silent',
     });
     return outfile;

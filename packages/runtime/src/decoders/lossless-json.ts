@@ -39,6 +39,11 @@ export function parseJsonLossless(text: string): unknown {
   return new LosslessParser(text).parseDocument();
 }
 
+/** JSON.parse, unless the text may hold an integer beyond 2^53: then the lossless parser (for programs reading protocol lines). */
+export function parseJsonExact(text: string): unknown {
+  return mayHoldUnsafeInteger(text) ? parseJsonLossless(text) : JSON.parse(text);
+}
+
 class LosslessParser {
   private pos = 0;
 

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type AirbyteMessage, SecretMasker, collectSecrets } from '@manifold/runtime';
+import { type AirbyteMessage, SecretMasker, collectSecrets, parseJsonExact, stringifyJson } from '@manifold/runtime';
 import type { StateMessage } from '../destination.js';
 import { WorkspaceError } from '../errors.js';
 import type { Json } from '../model.js';
@@ -86,7 +86,7 @@ export class DockerSource implements SourceProcess {
         args.push('--catalog', `${MOUNT}/catalog.json`);
       }
       if (files.state) {
-        await writeFile(join(dir, 'state.json'), JSON.stringify(files.state), { mode: 0o600 });
+        await writeFile(join(dir, 'state.json'), stringifyJson(files.state), { mode: 0o600 });
         args.push('--state', `${MOUNT}/state.json`);
       }
       return await this.spawnAndParse(args, signal, onMessage);
@@ -133,7 +133,7 @@ export class DockerSource implements SourceProcess {
       if (!line.trim().startsWith('{')) continue;
       let message: AirbyteMessage;
       try {
-        message = JSON.parse(line) as AirbyteMessage;
+        message = parseJsonExact(line) as AirbyteMessage;
       } catch {
         continue; // Not a protocol message (the CDK ignores these too).
       }

@@ -7,7 +7,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { AirbyteMessage } from '@manifold/runtime';
+import { type AirbyteMessage, stringifyJson } from '@manifold/runtime';
 import { planSync, resumableState } from '../catalog.js';
 import type { Destination, DestinationWriter } from '../destination.js';
 import { WorkspaceError, isWorkspaceError } from '../errors.js';
@@ -88,7 +88,7 @@ export async function runSync(inputs: SyncInputs, options: SyncOptions = {}): Pr
       switch (message.type) {
         case 'RECORD': {
           const { stream, namespace, data, emitted_at: emittedAt } = message.record;
-          const bytes = Buffer.byteLength(JSON.stringify(data));
+          const bytes = Buffer.byteLength(stringifyJson(data));
           tracker.record(stream, bytes);
           const stats = (entry.streams[stream] ??= { records: 0, bytes: 0 });
           stats.records += 1;
