@@ -1,7 +1,7 @@
 /** A new connection: source, destination, and the source's streams with a sync mode each. */
 import { useEffect, useState } from 'react';
 import { go } from './routes.js';
-import { SYNC_MODE_LABELS, type SyncMode, type WsDestination, type WsSource, type WsStream, workspaceApi } from './workspace-api.js';
+import { SYNC_MODE_LABELS, type SyncMode, type WsDestination, type WsSchedule, type WsSource, type WsStream, workspaceApi } from './workspace-api.js';
 
 interface StreamChoice {
   selected: boolean;
@@ -19,6 +19,8 @@ export function NewConnection() {
   const [discovering, setDiscovering] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [scheduleKind, setScheduleKind] = useState<'manual' | 'interval' | 'cron'>('manual');
+  const [scheduleValue, setScheduleValue] = useState('');
 
   useEffect(() => {
     workspaceApi.sources().then((list) => { setSources(list); if (list[0]) setSourceId(list[0].id); }, (e: Error) => setError(e.message));
@@ -49,6 +51,10 @@ export function NewConnection() {
   const suggested = source && destination ? `${source.name} → ${destination.name}` : '';
   const picked = streams?.filter((s) => choices[s.name]?.selected) ?? [];
 
+  // The server checks the schedule and names what is wrong (shown below the form).
+  const schedule: WsSchedule | undefined =
+    scheduleKind === 'interval' ? { intervalMinutes: Number(scheduleValue) } : scheduleKind === 'cron' ? { cron: scheduleValue.trim() } : undefined;
+
   const create = async () => {
     setBusy(true);
     setError(undefined);
@@ -58,6 +64,7 @@ export function NewConnection() {
         source: sourceId,
         destination: destinationId,
         streams: picked.map((s) => ({ name: s.name, syncMode: choices[s.name]!.syncMode, ...(s.namespace ? { namespace: s.namespace } : {}) })),
+        ...(schedule ? { schedule } : {}),
       });
       go(`#/connections/${encodeURIComponent(connection.id)}`);
     } catch (e) {
@@ -96,6 +103,21 @@ export function NewConnection() {
             <label htmlFor="connection-name">Connection name</label>
             <input id="connection-name" placeholder={suggested} value={name} onChange={(e) => setName(e.target.value)} />
           </div>
+          <div className="field">
+            <label htmlFor="connection-schedule">Schedule</label>
+            <select id="connection-schedule" value={scheduleKind} onChange={(e) => { setScheduleKind(e.target.value as typeof scheduleKind); setScheduleValue(e.target.value === 'interval' ? '60' : e.target.value === 'cron' ? '0 * * * *' : ''); }}>
+              <option value="manual">Manual (Sync now only)</option>
+              <option value="interval">Every N minutes</option>
+              <option value="cron">Cron expression (UTC)</option>
+            </select>
+          </div>
+          {scheduleKind === 'manual' ? null : (
+            <div className="field">
+              <label htmlFor="connection-schedule-value">{scheduleKind === 'interval' ? 'Minutes between syncs' : 'Cron (minute hour day month weekday)'}</label>
+              <input id="connection-schedule-value" inputMode={scheduleKind === 'interval' ? 'numeric' : 'text'} value={scheduleValue} onChange={(e) => setScheduleValue(e.target.value)} />
+              <p className="help">Run by the Builder server's scheduler while it is up, or by <code>manifold scheduler</code>.</p>
+            </div>
+          )}
         </div>
       </section>
       <section className="card">

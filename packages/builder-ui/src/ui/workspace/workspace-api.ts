@@ -137,6 +137,9 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 const base = '/api/workspace';
 const id = (value: string) => encodeURIComponent(value);
 
+/** When the server's scheduler runs a connection: every N minutes, or a cron expression (UTC). */
+export type WsSchedule = { intervalMinutes: number } | { cron: string };
+
 export const workspaceApi = {
   connectors: () => call<{ connectors: WsConnector[] }>('GET', `${base}/connectors`).then((r) => r.connectors),
   sources: () => call<{ sources: WsSource[] }>('GET', `${base}/sources`).then((r) => r.sources),
@@ -152,7 +155,7 @@ export const workspaceApi = {
   deleteDestination: (destinationId: string) => call<void>('DELETE', `${base}/destinations/${id(destinationId)}`),
   connections: () => call<{ connections: WsConnection[] }>('GET', `${base}/connections`).then((r) => r.connections),
   connection: (connectionId: string) => call<WsConnection>('GET', `${base}/connections/${id(connectionId)}`),
-  createConnection: (body: { name: string; source: string; destination: string; streams: WsConnectionStream[] }) =>
+  createConnection: (body: { name: string; source: string; destination: string; streams: WsConnectionStream[]; schedule?: WsSchedule }) =>
     call<WsConnection>('POST', `${base}/connections`, body),
   deleteConnection: (connectionId: string) => call<void>('DELETE', `${base}/connections/${id(connectionId)}`),
   sync: (connectionId: string) => call<{ syncId: string }>('POST', `${base}/connections/${id(connectionId)}/sync`),
