@@ -30,6 +30,8 @@ export interface ConcurrentCursorOptions<V> {
   lookback?: (value: V) => V;
   /** value + step; may throw on overflow, then the end is used. */
   step?: (value: V) => V;
+  /** Clamping (ceiling) applied to window bounds; identity when absent. */
+  clamp?: (value: V) => V;
   /** cursor_granularity: one unit added or removed. */
   granularity?: { plus(value: V): V; minus(value: V): V };
   /** is_client_side_incremental or is_data_feed: drop records the cursor considers synced. */
@@ -165,9 +167,12 @@ export class ConcurrentCursor<V> implements Cursor {
     const hasStart = converter.truthy(start);
     if (hasStart && converter.compare(upper, start) < 0) return;
     const lower = hasStart && converter.compare(start, lowerBound) > 0 ? start : lowerBound;
+    const clamp = this.options.clamp ?? ((value: V) => value);
     if (!step || converter.compare(this.stepFrom(lower), upper) >= 0) {
-      const end = granularity && !upperIsEnd ? granularity.minus(upper) : upper;
-      yield this.window(lower, end);
+      // One window: both bounds clamped, even an upper bound that is the end.
+      const clampedUpper = clamp(upper);
+      const end = granularity && !upperIsEnd ? granularity.minus(clampedUpper) : clampedUpper;
+      yield this.window(clamp(lower), end);
       return;
     }
     let current = lower;
@@ -175,10 +180,15 @@ export class ConcurrentCursor<V> implements Cursor {
       const stepped = this.stepFrom(current);
       const currentUpper = converter.compare(stepped, upper) <= 0 ? stepped : upper;
       const reached = converter.compare(currentUpper, upper) >= 0;
-      if (converter.compare(current, currentUpper) >= 0) break;
-      const end = granularity && (!upperIsEnd || !reached) ? granularity.minus(currentUpper) : currentUpper;
-      yield this.window(current, end);
-      current = currentUpper;
+      // The upper bound of the range is kept as is; inner bounds are clamped, and the next
+      // window starts where the clamped one ended.
+      const clampedUpper = converter.compare(currentUpper, upper) !== 0 ? clamp(currentUpper) : currentUpper;
+      const clampedLower = clamp(current);
+      // Clamping can make a window empty: the range is done.
+      if (converter.compare(clampedLower, clampedUpper) >= 0) break;
+      const end = granularity && (!upperIsEnd || !reached) ? granularity.minus(clampedUpper) : clampedUpper;
+      yield this.window(clampedLower, end);
+      current = clampedUpper;
       if (reached) break;
     }
   }

@@ -7,6 +7,7 @@ import { pyStr, truthy } from '../interpolation/values.js';
 import type { Logger } from '../logging/logger.js';
 import type { RequestOption } from '../requesters/request-option.js';
 import { type RequestOptions, emptyOptions } from '../requesters/request-options.js';
+import { type Clamp, ClampingDefinitionError, type DatetimeClamping, buildClamping } from './clamping.js';
 import { ConcurrentCursor } from './concurrent-cursor.js';
 import { MinMaxDatetime } from './min-max-datetime.js';
 import { DatetimeConverter } from './state-converter.js';
@@ -20,6 +21,8 @@ export interface DatetimeCursorSpec {
   start: DateTime;
   /** end_datetime, or now. */
   end: () => DateTime;
+  /** clamping: window bounds snapped up to a DAY, WEEK or MONTH boundary (end already floored). */
+  clamp: Clamp | undefined;
   step: Duration | undefined;
   granularity: Duration | undefined;
   lookback: Duration | undefined;
@@ -39,9 +42,6 @@ export function datetimeCursorSpec(model: Model, ctx: BuildContext, streamName: 
   const config = ctx.config;
   const evalRaw = (source: unknown): unknown => new InterpolatedString(String(source), parameters).eval(config);
   const evalString = (source: unknown): string => pyStr(evalRaw(source));
-  if (model.clamping) {
-    throw ctx.error('MANIFEST_UNSUPPORTED', 'DatetimeBasedCursor.clamping is not supported by this runtime yet', model);
-  }
   const datetimeFormat = model.datetime_format;
   if (typeof datetimeFormat !== 'string' || !datetimeFormat) {
     throw ctx.error('MANIFEST_INVALID', "DatetimeBasedCursor needs a 'datetime_format'", model);
@@ -86,6 +86,7 @@ export function datetimeCursorSpec(model: Model, ctx: BuildContext, streamName: 
     ? new MinMaxDatetime(endDefinition as string | Model, datetimeFormat, parameters)
     : undefined;
   const end = endDatetime ? () => endDatetime.get(config, clock) : () => DateTime.now(clock);
+  const clamping = readClamping(model, ctx, evalRaw, end, granularity);
   const formats = model.cursor_datetime_formats;
   return {
     streamName,
@@ -93,7 +94,8 @@ export function datetimeCursorSpec(model: Model, ctx: BuildContext, streamName: 
     datetimeFormat,
     cursorDatetimeFormats: Array.isArray(formats) && formats.length > 0 ? formats.map(String) : undefined,
     start,
-    end,
+    end: clamping ? clamping.end : end,
+    clamp: clamping?.clamp,
     step,
     granularity,
     lookback,
@@ -147,6 +149,7 @@ export class DatetimeBasedCursor extends ConcurrentCursor<DateTime> {
         ? { plus: (value) => value.plus(granularity), minus: (value) => value.minus(granularity) }
         : undefined,
       lookback: lookback ? (value) => value.minus(lookback) : undefined,
+      clamp: spec.clamp,
       filterRecords: spec.isClientSideIncremental || spec.isDataFeed,
       isDataFeed: spec.isDataFeed,
       requestOptions: (cursorSlice) => datetimeRequestOptions(spec, cursorSlice),
@@ -169,6 +172,29 @@ export class DatetimeBasedCursor extends ConcurrentCursor<DateTime> {
     }
     cursor.setInitialState(initial);
     return cursor;
+  }
+}
+
+/** The `clamping` of a cursor model: its target is interpolated against the config, its details are not. */
+function readClamping(
+  model: Model,
+  ctx: BuildContext,
+  evalRaw: (source: unknown) => unknown,
+  end: () => DateTime,
+  granularity: Duration | undefined,
+): DatetimeClamping | undefined {
+  const clamping = model.clamping;
+  if (clamping === undefined || clamping === null) return undefined;
+  const node = ctx.at('clamping');
+  if (typeof clamping !== 'object' || Array.isArray(clamping) || !('target' in clamping)) {
+    throw node.error('MANIFEST_INVALID', "DatetimeBasedCursor.clamping needs a 'target'", clamping);
+  }
+  const { target, target_details: targetDetails } = clamping as Record<string, unknown>;
+  try {
+    return buildClamping(evalRaw(target), targetDetails, end, granularity);
+  } catch (error) {
+    if (error instanceof ClampingDefinitionError) throw node.error('MANIFEST_INVALID', error.message, clamping);
+    throw error;
   }
 }
 
