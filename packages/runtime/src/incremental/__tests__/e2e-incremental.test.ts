@@ -255,12 +255,12 @@ describe('DatetimeBasedCursor bounds', () => {
     expect(stateValues(run.messages).at(-1)).toEqual({ updated_at: '2024-01-03T11:00:00Z' });
   });
 
-  it('clamping (not supported yet) is a clear error naming it, before any request', async () => {
+  it('an unknown clamping target is a clear error naming it, before any request (windows: e2e-clamping.test.ts)', async () => {
     api = await startMockApi([{ path: '/items', handler: byWindow }]);
     const run = await runSource(
       'read',
       {
-        manifest: manifest(`${DAILY}\n      clamping: { target: DAY }`),
+        manifest: manifest(`${DAILY}\n      clamping: { target: YEAR }`),
         config: { base_url: api.url, start: '2024-01-01T00:00:00Z' },
         catalog: configuredCatalog([{ name: 'items', syncMode: 'incremental' }]),
       },
@@ -269,7 +269,7 @@ describe('DatetimeBasedCursor bounds', () => {
     expect(run.code).not.toBe(0);
     expect(api.requests).toEqual([]);
     const [error] = errors(run.messages);
-    expect(error?.message).toContain('clamping');
+    expect(error?.message).toContain('Invalid clamping target YEAR, expected DAY, WEEK, MONTH');
     expect(error?.failure_type).toBe('config_error');
   });
 
