@@ -162,9 +162,25 @@ describe('DatetimeBasedCursor with clamping', () => {
     ]);
   });
 
+  it('a step shorter than the period collapses the first window: nothing is read', async () => {
+    const model = cursorModel({ step: 'PT12H', cursor_granularity: 'PT1S', clamping: { target: 'DAY' } });
+    expect(await windows(model)).toEqual([]);
+  });
+
+  it('client-side filtering stops at the clamped end, not at now', async () => {
+    const cursor = build(cursorModel({ is_client_side_incremental: true, clamping: { target: 'DAY' } }));
+    const given = [
+      { id: 1, updated_at: '2024-01-01T12:00:00Z' },
+      { id: 2, updated_at: '2024-01-09T23:59:59Z' },
+      { id: 3, updated_at: '2024-01-10T00:00:00Z' },
+    ];
+    const result = await drive(cursor, undefined, undefined, () => given);
+    expect(result.records.map((record) => record.id)).toEqual([1, 2]);
+  });
+
   it('an unknown target is a manifest error naming clamping', () => {
     const model = cursorModel({ clamping: { target: 'YEAR' } });
-    expect(() => build(model)).toThrow(/clamping.*Invalid clamping target YEAR|Invalid clamping target YEAR/);
+    expect(() => build(model)).toThrow('Invalid clamping target YEAR, expected DAY, WEEK, MONTH');
   });
 
   it('WEEK without a weekday is a manifest error', () => {
