@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Json } from '../context.js';
 import { DateTime, isoparse, parseDuration } from '../datetime/index.js';
 import type { Model } from '../factory/build-context.js';
+import { createRouter } from '../partitioning/builders.js';
 import { cursorModel, drive, harness } from './__tests__/harness.js';
+import { createCursor } from './builders.js';
 import { buildClamping, clampToDay, clampToMonth, clampToWeek, WEEKDAYS } from './clamping.js';
 import { DatetimeBasedCursor, datetimeCursorSpec } from './datetime-based-cursor.js';
 
@@ -176,6 +178,23 @@ describe('DatetimeBasedCursor with clamping', () => {
     ];
     const result = await drive(cursor, undefined, undefined, () => given);
     expect(result.records.map((record) => record.id)).toEqual([1, 2]);
+  });
+
+  it('per partition: each partition is sliced with the clamping (one window: the end rounded up too)', async () => {
+    const h = harness({}, Date.UTC(2024, 0, 10, 12));
+    const retriever = { partition_router: { type: 'ListPartitionRouter', values: ['a', 'b'], cursor_field: 'id' } };
+    const router = createRouter(retriever, h.ctx.at('retriever'));
+    const model = cursorModel({
+      step: 'P7D',
+      cursor_granularity: 'PT1S',
+      clamping: { target: 'WEEK', target_details: { weekday: 'MONDAY' } },
+    });
+    const { cursor } = createCursor(model, router, h.ctx, { name: 'items' });
+    const result = await drive(cursor, router, undefined, () => []);
+    expect(result.slices.map((slice) => [slice.partition.id, slice.cursorSlice])).toEqual([
+      ['a', { start_time: '2024-01-01T00:00:00Z', end_time: '2024-01-08T00:00:00Z' }],
+      ['b', { start_time: '2024-01-01T00:00:00Z', end_time: '2024-01-08T00:00:00Z' }],
+    ]);
   });
 
   it('an unknown target is a manifest error naming clamping', () => {
