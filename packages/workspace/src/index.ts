@@ -39,6 +39,7 @@ export {
 } from './destination.js';
 export type { DiscoveredStream } from './sources/source-process.js';
 export { defaultSyncMode } from './catalog.js';
+export { slug } from './store/connectors.js';
 export type { SyncOptions, SyncResult } from './sync/run-sync.js';
 export type { ProgressListener, StreamProgress, SyncProgress } from './sync/progress.js';
 export { SECRET_MASK } from './secrets/secret-fields.js';
