@@ -1,3 +1,4 @@
+import { pythonUrljoin } from './python-urljoin.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { noAuth } from '../auth/authenticator.js';
 import type { Json, RunContext } from '../context.js';
@@ -318,16 +319,11 @@ export function pyString(value: unknown): string {
 }
 
 /**
- * The CDK's url join: Python's urljoin(base + '/', path), i.e. RFC 3986 resolution. A path that
- * starts with '/' replaces the base's path; a full URL replaces everything.
+ * The CDK's url join: Python's urljoin(base + '/', path). A path that starts with '/' replaces the
+ * base's path, a full URL replaces everything, and empty segments of a relative join are dropped.
  */
 export function joinUrl(base: string, path: string): string {
-  const left = base.endsWith('/') ? base : `${base}/`;
-  try {
-    return new URL(path, left).toString();
-  } catch {
-    return left + path;
-  }
+  return pythonUrljoin(base.endsWith('/') ? base : `${base}/`, path);
 }
 
 function evalOptionMapping(
