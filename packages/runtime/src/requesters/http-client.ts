@@ -26,6 +26,19 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
+export interface UndiciHttpClientOptions {
+  connections?: number;
+  timeoutMs?: number;
+  /**
+   * Called once undici's modules (and the built-in modules they load: net, http, tls…) are
+   * loaded, before the first connection compiles undici's WebAssembly HTTP parser. The CLI sets
+   * V8's --liftoff-only here rather than at start-up: a V8 flag changed earlier makes V8 reject
+   * node's code cache for every built-in module loaded afterwards (~25 of them, compiled from
+   * source on every read).
+   */
+  onLoaded?: () => void;
+}
+
 /**
  * HTTP transport on undici: one keep-alive pool per origin (undici's Agent keeps them), no
  * retries, no redirects policy of its own beyond following them, bodies read whole per page.
@@ -35,10 +48,11 @@ export class UndiciHttpClient implements HttpClient {
   // undici is loaded on first use: `spec` never sends a request and should not pay for it.
   private client: Promise<{ undici: UndiciCore; agent: Dispatcher }> | undefined;
 
-  constructor(private readonly options: { connections?: number; timeoutMs?: number } = {}) {}
+  constructor(private readonly options: UndiciHttpClientOptions = {}) {}
 
   private connect(): Promise<{ undici: UndiciCore; agent: Dispatcher }> {
     this.client ??= loadUndiciCore().then((undici) => {
+      this.options.onLoaded?.();
       // Python's requests follows redirects; so do we.
       const agent = new undici.Agent({
         connections: this.options.connections ?? 16,
