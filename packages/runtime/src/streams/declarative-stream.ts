@@ -72,14 +72,22 @@ export class DeclarativeStream {
     };
     const slices = limitSlices(cursor.slices(partitions), this.parts.sliceLimit);
     const { concurrency } = this.parts;
-    // Pages are queued, so a few per worker bound the memory.
-    for await (const event of readConcurrently(slices, concurrency, readSlice, Math.max(2, concurrency * 2))) {
-      if (!event.done) {
-        for (const record of event.item) if (cursor.observe(event.slice, record)) yield { record, slice: event.slice };
-        continue;
+    try {
+      // Pages are queued, so a few per worker bound the memory.
+      for await (const event of readConcurrently(slices, concurrency, readSlice, Math.max(2, concurrency * 2))) {
+        if (!event.done) {
+          for (const record of event.item) if (cursor.observe(event.slice, record)) yield { record, slice: event.slice };
+          continue;
+        }
+        const sliceState = cursor.closeSlice(event.slice);
+        if (sliceState) yield { state: sliceState };
       }
-      const sliceState = cursor.closeSlice(event.slice);
-      if (sliceState) yield { state: sliceState };
+    } catch (error) {
+      // As the CDK, a failing stream still writes its state once: what its closed slices cover
+      // (the incoming state when none closed), never more, so a retry resumes from there.
+      const checkpoint = safeFinalState(cursor);
+      if (checkpoint) yield { state: checkpoint };
+      throw error;
     }
     const finalState = cursor.finalState();
     if (finalState) yield { state: finalState };
@@ -93,6 +101,15 @@ export class DeclarativeStream {
   /** Records only: how a parent stream is read for its children. */
   async *readRecords(state?: Json): AsyncIterable<Json> {
     for await (const event of this.read(state)) if (event.record) yield event.record;
+  }
+}
+
+/** The cursor's state after a failure; a cursor that cannot say (its own error) says nothing. */
+function safeFinalState(cursor: StreamParts['cursor']): Json | undefined {
+  try {
+    return cursor.finalState();
+  } catch {
+    return undefined;
   }
 }
 
