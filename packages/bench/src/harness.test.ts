@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, parseGnuTime, RecordCounter, RecordSetCollector, formatTable } from './harness.js';
+import { childEnv, median, parseGnuTime, RecordCounter, RecordSetCollector, formatTable } from './harness.js';
 import { flatRecord, pageBody, wideRecord } from './mock-server.js';
 
 const record = (id: number) => `${JSON.stringify({ type: 'RECORD', record: { stream: 's', data: { id }, emitted_at: 1 } })}\n`;
@@ -67,5 +67,21 @@ describe('mock pages', () => {
 describe('formatTable', () => {
   it('aligns columns', () => {
     expect(formatTable(['a', 'bb'], [['xyz', '1']])).toBe('a    bb\n---  --\nxyz   1');
+  });
+});
+
+describe('childEnv', () => {
+  it('adds, replaces and removes variables of this process environment', () => {
+    const name = 'MANIFOLD_BENCH_TEST_VARIABLE';
+    process.env[name] = 'here';
+    try {
+      expect(childEnv({ [name]: undefined })[name]).toBeUndefined();
+      expect(name in childEnv({ [name]: undefined })).toBe(false);
+      expect(childEnv({ [name]: 'other' })[name]).toBe('other');
+      expect(childEnv()[name]).toBe('here');
+      expect(childEnv().PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env[name];
+    }
   });
 });

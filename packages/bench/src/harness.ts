@@ -124,7 +124,8 @@ export interface RunOptions {
   collect?: boolean;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
-  env?: Record<string, string>;
+  /** Added to this process's environment; an undefined value removes the variable. */
+  env?: Record<string, string | undefined>;
   cwd?: string;
 }
 
@@ -146,7 +147,7 @@ export async function runNode(script: string, args: string[], options: RunOption
   const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
-    env: { ...process.env, ...options.env, ...(probeFile ? { MANIFOLD_BENCH_PROBE: probeFile } : {}) },
+    env: childEnv({ ...options.env, ...(probeFile ? { MANIFOLD_BENCH_PROBE: probeFile } : {}) }),
   });
   child.stdout.on('data', (chunk: Buffer) => {
     const found = counter.feed(chunk);
@@ -198,6 +199,16 @@ export async function runNode(script: string, args: string[], options: RunOption
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
   return result;
+}
+
+/** This process's environment with `changes` applied (undefined removes a variable). */
+export function childEnv(changes: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
 }
 
 /** Formats rows as an aligned plain-text table (first column left, the rest right-aligned). */

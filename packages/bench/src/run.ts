@@ -7,7 +7,8 @@
  *
  * Every figure is the median over --runs runs (default 5; BENCH_RUNS works too).
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -254,6 +255,33 @@ async function makeSnapshotBlob(log: (s: string) => void): Promise<string> {
   return (await bundle()).snapshotBlob;
 }
 
+/**
+ * Node reads the CA file named by NODE_EXTRA_CA_CERTS when it starts, before any JavaScript (node
+ * 20 parses it eagerly): ~80 ms on this machine, which sets it. The image does not; the rows
+ * "…, NODE_EXTRA_CA_CERTS unset" show what a process costs without it. The targets are measured
+ * in the environment the bench runs in.
+ */
+const EXTRA_CA = 'NODE_EXTRA_CA_CERTS';
+
+/** A startup snapshot whose main function does nothing: the floor for any `--snapshot-blob` start. */
+function emptySnapshotBlob(dir: string): string {
+  const script = join(dir, 'empty-snapshot.cjs');
+  const blob = join(dir, 'empty-snapshot.blob');
+  writeFileSync(script, "require('node:v8').startupSnapshot.setDeserializeMainFunction(() => {});\n");
+  execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { cwd: dir, stdio: 'ignore' });
+  return blob;
+}
+
+interface StartupCommand {
+  name: string;
+  nodeFlags: string[];
+  script: string;
+  args: string[];
+  exitCode: number;
+  ok: (r: RunResult) => boolean;
+  env?: Record<string, string | undefined>;
+}
+
 async function runStartup(blob: string, runs: number, log: (s: string) => void): Promise<StartupFigures[]> {
   const server = await startBenchServer({ records: 10, pageSize: 10, kind: 'flat' });
   const dir = mkdtempSync(join(tmpdir(), 'manifold-bench-startup-'));
@@ -265,32 +293,42 @@ async function runStartup(blob: string, runs: number, log: (s: string) => void):
     const snapshot = ['--snapshot-blob', blob];
     const specOk = (r: RunResult) => r.stdoutTail.includes('"type":"SPEC"');
     const checkOk = (r: RunResult) => r.stdoutTail.includes('"status":"SUCCEEDED"');
+    const usageOk = (r: RunResult) => r.stdoutTail.includes('"internal_message":"CLI_USAGE"');
     const config = join(dir, 'config.json');
-    // [name, node flags, script, args, ok]. The snapshot rows start node as the base image does.
-    const commands: Array<[string, string[], string, string[], (r: RunResult) => boolean]> = [
-      ['node (empty script, the floor)', [], empty, [], () => true],
-      ['spec', snapshot, 'spec', ['--manifest-path', manifest], specOk],
-      ['check', snapshot, 'check', ['--manifest-path', manifest, '--config', config], checkOk],
-      ['spec (CLI from dist, no snapshot)', [], CLI, ['spec', '--manifest-path', manifest], specOk],
-      ['check (CLI from dist, no snapshot)', [], CLI, ['check', '--manifest-path', manifest, '--config', config], checkOk],
+    const noExtraCa = { [EXTRA_CA]: undefined };
+    // The snapshot rows start node as the base image does.
+    const commands: StartupCommand[] = [
+      { name: 'node (empty script, the floor)', nodeFlags: [], script: empty, args: [], exitCode: 0, ok: () => true },
+      { name: 'node, empty startup snapshot (the floor of a snapshot start)', nodeFlags: ['--snapshot-blob', emptySnapshotBlob(dir)], script: 'x', args: [], exitCode: 0, ok: () => true },
+      { name: 'spec', nodeFlags: snapshot, script: 'spec', args: ['--manifest-path', manifest], exitCode: 0, ok: specOk },
+      { name: 'check', nodeFlags: snapshot, script: 'check', args: ['--manifest-path', manifest, '--config', config], exitCode: 0, ok: checkOk },
+      { name: 'unknown command (snapshot start, usage error)', nodeFlags: snapshot, script: 'bogus', args: [], exitCode: 1, ok: usageOk },
+      { name: 'spec (CLI from dist, no snapshot)', nodeFlags: [], script: CLI, args: ['spec', '--manifest-path', manifest], exitCode: 0, ok: specOk },
+      { name: 'check (CLI from dist, no snapshot)', nodeFlags: [], script: CLI, args: ['check', '--manifest-path', manifest, '--config', config], exitCode: 0, ok: checkOk },
     ];
-    const samples = new Map<string, number[]>(commands.map(([name]) => [name, []]));
-    const cpu = new Map<string, number[]>(commands.map(([name]) => [name, []]));
-    const rss = new Map<string, number[]>(commands.map(([name]) => [name, []]));
+    if (process.env[EXTRA_CA]) {
+      commands.push(
+        { name: `node (empty script), ${EXTRA_CA} unset`, nodeFlags: [], script: empty, args: [], exitCode: 0, ok: () => true, env: noExtraCa },
+        { name: `spec, ${EXTRA_CA} unset`, nodeFlags: snapshot, script: 'spec', args: ['--manifest-path', manifest], exitCode: 0, ok: specOk, env: noExtraCa },
+      );
+    }
+    const samples = new Map<string, number[]>(commands.map(({ name }) => [name, []]));
+    const cpu = new Map<string, number[]>(commands.map(({ name }) => [name, []]));
+    const rss = new Map<string, number[]>(commands.map(({ name }) => [name, []]));
     // The probe is an --import hook, which a snapshot start does not run: measure with GNU time or not at all.
     const measure = defaultMeasure() === 'time' ? 'time' : 'none';
-    for (const [, nodeFlags, script, args] of commands) await runNode(script, args, { measure: 'none', nodeFlags });
+    for (const { nodeFlags, script, args, env } of commands) await runNode(script, args, { measure: 'none', nodeFlags, env });
     for (let run = 0; run < runs; run += 1) {
-      for (const [name, nodeFlags, script, args, ok] of commands) {
-        const result = await runNode(script, args, { nodeFlags, measure });
-        if (result.exitCode !== 0 || !ok(result)) throw new Error(`${name}: exit ${result.exitCode}\n${result.stderr}\n${result.stdoutTail}`);
+      for (const { name, nodeFlags, script, args, exitCode, ok, env } of commands) {
+        const result = await runNode(script, args, { nodeFlags, measure, env });
+        if (result.exitCode !== exitCode || !ok(result)) throw new Error(`${name}: exit ${result.exitCode}\n${result.stderr}\n${result.stdoutTail}`);
         samples.get(name)?.push(result.wallMs);
         cpu.get(name)?.push(result.cpuMs ?? NaN);
         rss.get(name)?.push(result.maxRssMb ?? NaN);
       }
       log(`  startup     run ${run + 1}/${runs}`);
     }
-    return commands.map(([name]) => ({
+    return commands.map(({ name }) => ({
       command: name,
       runs,
       wallMs: median(samples.get(name) ?? []),
@@ -419,11 +457,12 @@ function targets(figures: VariantFigures[], startup: StartupFigures[], inproc: I
     out.push({ target: 'concurrency 10 vs 1: identical record sets', figure: sets.size === 1 ? `yes (${c1.records} records)` : `NO (${sets.size} digests)`, limit: 'identical', holds: sets.size === 1 });
   }
   const spec = startup.find((s) => s.command === 'spec');
-  const floor = startup.find((s) => s.command.startsWith('node'));
+  const floor = startup.find((s) => s.command.startsWith('node (empty script'));
+  const specNoCa = startup.find((s) => s.command === `spec, ${EXTRA_CA} unset`);
   if (spec) {
     out.push({
       target: '`spec` as a whole process (as the image starts it: bundle + startup snapshot)',
-      figure: `${fmt(spec.wallMs)} ms${floor ? ` (empty node: ${fmt(floor.wallMs)} ms)` : ''}`,
+      figure: `${fmt(spec.wallMs)} ms${floor ? ` (empty node: ${fmt(floor.wallMs)} ms)` : ''}${specNoCa ? `; ${fmt(specNoCa.wallMs)} ms with ${EXTRA_CA} unset` : ''}`,
       limit: '< 150 ms',
       holds: spec.wallMs < 150,
     });
@@ -452,6 +491,9 @@ const FIGURE_HEADER = ['scenario', 'variant', 'records', 'rec/s', 'MB/s', 'rec/C
 const STARTUP_HEADER = ['start-up (whole process, cold)', 'wall ms', 'CPU ms', 'peak RSS MB'];
 const startupRows = (result: BenchResult) => result.startup.map((s) => [s.command, fmt(s.wallMs), fmt(s.cpuMs), fmt(s.maxRssMb, 1)]);
 
+const snapshotLine = (result: BenchResult) =>
+  `Startup snapshot: ${fmt(result.snapshot.blobBytes / MB, 1)} MB, of the bundle (${fmt(result.snapshot.bundleBytes / MB, 1)} MB of JavaScript).`;
+
 const INPROC_HEADER = ['read loop in-process (no network, no start-up)', 'records', 'CPU µs / record', 'baseline loop µs / record'];
 const inprocRows = (result: BenchResult) =>
   result.inproc.map((i) => [i.manifest, fmt(i.records), fmt(i.oursUsPerRecord, 2), fmt(i.baselineUsPerRecord, 2)]);
@@ -461,6 +503,7 @@ export function report(result: BenchResult): string {
   lines.push(formatTable(FIGURE_HEADER, figuresRows(result.figures)));
   lines.push('');
   lines.push(formatTable(STARTUP_HEADER, startupRows(result)));
+  lines.push(snapshotLine(result));
   lines.push('');
   lines.push(formatTable(INPROC_HEADER, inprocRows(result)));
   lines.push('');
@@ -480,6 +523,8 @@ export function markdownReport(result: BenchResult): string {
   lines.push(markdownTable(FIGURE_HEADER, figuresRows(result.figures)));
   lines.push('');
   lines.push(markdownTable(STARTUP_HEADER, startupRows(result)));
+  lines.push('');
+  lines.push(snapshotLine(result));
   lines.push('');
   lines.push(markdownTable(INPROC_HEADER, inprocRows(result)));
   lines.push('');
@@ -501,6 +546,8 @@ export interface BenchResult {
   templates: Array<TemplateFigure & { source: string }>;
   targets: Target[];
   headline: { recPerSecRatioVsBaseline: number | null };
+  /** Sizes of the image's bundle and of the startup snapshot made from it (bytes). */
+  snapshot: { blobBytes: number; bundleBytes: number };
 }
 
 async function main(): Promise<void> {
@@ -519,7 +566,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const loadAtStart = loadavg()[0] ?? 0;
 
-  const all = scenarios(await snapshotBlob(log));
+  const blob = await snapshotBlob(log);
+  const all = scenarios(blob);
   const figures: VariantFigures[] = [];
   for (const scenario of all) {
     if (!wanted(scenario.name)) continue;
@@ -561,6 +609,7 @@ async function main(): Promise<void> {
     inproc,
     targets: targets(figures, startup, inproc),
     headline: { recPerSecRatioVsBaseline: flatOurs && flatBase ? flatOurs.recPerSec / flatBase.recPerSec : null },
+    snapshot: { blobBytes: statSync(blob).size, bundleBytes: statSync(blob.replace(/\.blob$/, '.cjs')).size },
   };
   const text = report(result);
   process.stdout.write(`\n${text}\n`);
