@@ -9,7 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib } from 'node:zlib';
 import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,6 +34,44 @@ const inlineValidator = {
   },
 };
 
+// any-ascii (KeysToSnakeCase's transliteration) keeps its table as 534 KB of string literals in
+// block.js. The bundle's whole source stays in the startup snapshot and is read and deserialised
+// by every process, while the table is needed only by the few manifests that snake-case keys. So
+// the bundle carries it brotli-compressed (~230 KB as base64), inflated the first time a key is
+// transliterated. Checked here, block by block, against the package's own function.
+const LAST_BLOCK = 0x10ff; // code points end at U+10FFFF; any-ascii asks for codePoint >>> 8
+const packedAnyAsciiTable = {
+  name: 'packed-any-ascii-table',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]any-ascii[\\/]block\.js$/ }, async (args) => {
+      const { default: block } = await import(pathToFileURL(args.path).href);
+      const table = {};
+      for (let n = 0; n <= LAST_BLOCK; n++) {
+        const text = block(n);
+        if (typeof text !== 'string') throw new Error(`bundle: any-ascii's block(${n}) is not a string; update docker/bundle.mjs`);
+        if (text !== '') table[n] = text;
+      }
+      const json = Buffer.from(JSON.stringify(table));
+      const packed = brotliCompressSync(json, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: json.length } }).toString('base64');
+      const unpacked = JSON.parse(brotliDecompressSync(Buffer.from(packed, 'base64')).toString('utf8'));
+      for (let n = 0; n <= LAST_BLOCK; n++) {
+        if ((unpacked[n] ?? '') !== block(n)) throw new Error(`bundle: the packed any-ascii table differs from block(${n})`);
+      }
+      // The literal sits inside the function: a top-level one would be a second copy in the heap
+      // (a compiled module's string constants), while an uncalled function's exist only in the source.
+      const contents = [
+        "import { brotliDecompressSync } from 'node:zlib';",
+        'let table;',
+        'export default function block(blockNum) {',
+        `  table ??= JSON.parse(brotliDecompressSync(Buffer.from(${JSON.stringify(packed)}, 'base64')).toString('utf8'));`,
+        "  return table[blockNum] ?? '';",
+        '}',
+      ].join('\n');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 export async function bundle() {
   try {
     await stat(entry);
@@ -51,7 +90,7 @@ export async function bundle() {
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    plugins: [inlineValidator],
+    plugins: [inlineValidator, packedAnyAsciiTable],
     banner: { js: '#!/usr/bin/env node' },
   });
   const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);

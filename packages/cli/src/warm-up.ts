@@ -15,10 +15,15 @@ import { join } from 'node:path';
 import { type HttpClient, type Json, loadManifest, runEntrypoint, specOf, validateConfig } from '@manifold/runtime';
 
 /** Our own small manifest, shaped like most real ones: auth, partitions, cursor pagination. */
-export const WARM_UP_MANIFEST = `
+export const WARM_UP_MANIFEST = `# Written as most manifests are: block style, comments, quoted and plain scalars, a literal
+# block, flow sequences; the YAML parser's paths for each are compiled while warming up.
 version: 7.0.0
 type: DeclarativeSource
-check: { type: CheckStream, stream_names: [things] }
+description: |
+  A manifest of our own for warming up the startup snapshot.
+check:
+  type: CheckStream
+  stream_names: [things]
 concurrency_level:
   type: ConcurrencyLevel
   default_concurrency: "{{ config.get('concurrency', 2) }}"
@@ -27,41 +32,71 @@ definitions:
   requester:
     type: HttpRequester
     url_base: "https://example.invalid/{{ config['region'] }}"
-    authenticator: { type: BearerAuthenticator, api_token: "{{ config['token'] }}" }
+    http_method: GET
+    authenticator:
+      type: BearerAuthenticator
+      api_token: '{{ config["token"] }}'
+    request_headers: { Accept: application/json }
+  paginator:
+    type: DefaultPaginator
+    pagination_strategy:
+      type: CursorPagination
+      cursor_value: "{{ response.next }}"
+      stop_condition: "{{ not response.next }}"
+    page_token_option:
+      type: RequestOption
+      inject_into: request_parameter
+      field_name: cursor
 streams:
   - type: DeclarativeStream
     name: things
-    primary_key: [id]
+    primary_key:
+      - id
     retriever:
       type: SimpleRetriever
-      requester: { $ref: "#/definitions/requester", path: /things, http_method: GET }
+      requester:
+        $ref: "#/definitions/requester"
+        path: /things
       record_selector:
         type: RecordSelector
-        extractor: { type: DpathExtractor, field_path: [data] }
+        extractor:
+          type: DpathExtractor
+          field_path: ["data"]
       paginator:
-        type: DefaultPaginator
-        pagination_strategy:
-          type: CursorPagination
-          cursor_value: "{{ response.next }}"
-          stop_condition: "{{ not response.next }}"
-        page_token_option: { type: RequestOption, inject_into: request_parameter, field_name: cursor }
+        $ref: "#/definitions/paginator"
       partition_router:
         type: ListPartitionRouter
         cursor_field: part
         values: [a, b]
-        request_option: { type: RequestOption, inject_into: request_parameter, field_name: part }
+        request_option:
+          type: RequestOption
+          inject_into: request_parameter
+          field_name: part
     schema_loader:
       type: InlineSchemaLoader
-      schema: { type: object, properties: { id: { type: integer } } }
+      schema:
+        $schema: http://json-schema.org/draft-07/schema#
+        type: object
+        additionalProperties: true
+        properties:
+          id: { type: integer }
+          name: { type: [string, "null"] }
 spec:
   type: Spec
+  documentation_url: https://example.invalid/docs
   connection_specification:
+    $schema: http://json-schema.org/draft-07/schema#
     type: object
     required: [token]
+    additionalProperties: true
     properties:
-      token: { type: string, airbyte_secret: true }
-      region: { type: string, default: eu }
-      concurrency: { type: integer, default: 2 }
+      token:
+        type: string
+        title: API token
+        airbyte_secret: true
+        order: 0
+      region: { type: string, default: eu, enum: [eu, us] }
+      concurrency: { type: integer, default: 2, minimum: 1 }
 `;
 
 const PAGES_PER_PARTITION = 2;
