@@ -287,15 +287,18 @@ export class LegacySessionTokenAuthenticator implements Authenticator {
   }
 }
 
+/** Where the requester builder leaves its `url` or `url_base` while it builds its authenticator. */
+export const REQUESTER_URL_BASE = 'requesterUrlBase';
+
 /**
- * The CDK passes the requester's `url_base` as `api_url`; the requester builder hands it over as
- * `model.api_url` (or `$parameters.url_base`).
+ * The CDK passes the requester's `url` or `url_base` as `api_url`; the requester builder leaves
+ * it in the build context (`$parameters.url_base` and an explicit `api_url` also work).
  */
 export const buildLegacySessionTokenAuthenticator: Builder<LegacySessionTokenAuthenticator> = (model, ctx) => {
   const parameters = parametersOf(model);
   const t = (value: unknown) => new InterpolatedString(value === undefined || value === null ? '' : String(value), parameters);
   return new LegacySessionTokenAuthenticator(ctx, {
-    apiUrl: t(model.api_url ?? parameters.url_base ?? ''),
+    apiUrl: t(model.api_url ?? ctx.shared[REQUESTER_URL_BASE] ?? parameters.url_base ?? ''),
     header: t(model.header),
     sessionToken: t(model.session_token ?? ''),
     responseKey: t(model.session_token_response_key ?? ''),

@@ -1,4 +1,5 @@
 import type { Authenticator } from '../auth/authenticator.js';
+import { REQUESTER_URL_BASE } from '../auth/session-token.js';
 import type { ErrorHandler } from '../error-handlers/error-handler.js';
 import type { BuildContext, Builder, Model } from '../factory/build-context.js';
 import { parametersOf } from '../factory/build-context.js';
@@ -27,7 +28,7 @@ export const buildHttpRequester: Builder<HttpRequester> = (model, ctx) => {
     url: template(model.url, parameters),
     path: template(model.path, parameters),
     method: String(model.http_method ?? 'GET').toUpperCase() as RequesterDefinition['method'],
-    authenticator: ctx.optional<Authenticator>(model, 'authenticator'),
+    authenticator: buildAuthenticator(model, ctx),
     errorHandler,
     apiBudget: ctx.shared.apiBudget as ApiBudget | undefined,
     parameters,
@@ -47,6 +48,21 @@ export const buildHttpRequester: Builder<HttpRequester> = (model, ctx) => {
  * one of its kind: JSON object and GraphQL (its query object without null fields) are JSON, plain
  * text and URL-encoded form are data. Both kinds at once is an error, as in the CDK.
  */
+/**
+ * The requester's authenticator, built knowing the requester's `url` or `url_base` as the CDK's
+ * factory builds it: a LegacySessionTokenAuthenticator puts its (relative) login and validation
+ * URLs after it.
+ */
+function buildAuthenticator(model: Model, ctx: BuildContext): Authenticator | undefined {
+  const previous = ctx.shared[REQUESTER_URL_BASE];
+  ctx.shared[REQUESTER_URL_BASE] = model.url ?? model.url_base;
+  try {
+    return ctx.optional<Authenticator>(model, 'authenticator');
+  } finally {
+    ctx.shared[REQUESTER_URL_BASE] = previous;
+  }
+}
+
 function resolveRequestBody(model: Model, ctx: BuildContext): { bodyJson: unknown; bodyData: RequesterDefinition['requestBodyData'] } {
   let bodyJson: unknown = model.request_body_json;
   let bodyData = model.request_body_data as RequesterDefinition['requestBodyData'];
