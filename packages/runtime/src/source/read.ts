@@ -7,6 +7,7 @@ import {
   streamStateMessage,
   streamStatusMessage,
 } from '../protocol/messages.js';
+import { SliceFailures } from '../streams/declarative-stream.js';
 import type { DeclarativeSource } from './declarative-source.js';
 
 export interface ConfiguredStream {
@@ -61,7 +62,14 @@ export async function readSource(
     let count = 0;
     let sinceState = 0;
     try {
-      for await (const event of stream.read(state)) {
+      for await (const event of stream.read(state, { isolateSliceFailures: true })) {
+        if (event.failure !== undefined) {
+          // As the CDK: each failed slice is reported when it fails, and the other slices go on.
+          const described = describeError(event.failure);
+          run.logger.error(`Stream ${name}: a slice failed: ${described.message}`);
+          await emit(errorTrace(described, name, run));
+          continue;
+        }
         if (event.record) {
           if (count === 0) {
             run.logger.info(`Marking stream ${name} as RUNNING`);
@@ -71,7 +79,7 @@ export async function readSource(
           sinceState += 1;
           const pending = emit(recordMessage(name, event.record, run.clock()));
           if (pending) await pending;
-        } else {
+        } else if (event.state !== undefined) {
           await emit(streamStateMessage(name, event.state, sinceState));
           sinceState = 0;
         }
@@ -81,20 +89,28 @@ export async function readSource(
       await emit(streamStatusMessage(name, 'COMPLETE', run.clock()));
     } catch (error) {
       failed.push(name);
+      if (error instanceof SliceFailures) {
+        // Every failed slice was reported as it failed.
+        run.logger.error(`Stream ${name} failed: ${error.failures.length} slice(s) failed, ${count} records read`);
+        await emit(streamStatusMessage(name, 'INCOMPLETE', run.clock()));
+        continue;
+      }
       const described = describeError(error);
       run.logger.error(`Stream ${name} failed after ${count} records: ${described.message}`);
       await emit(streamStatusMessage(name, 'INCOMPLETE', run.clock()));
-      await emit(
-        errorTraceMessage(described.message, described.failureType, run.clock(), {
-          stream: name,
-          internalMessage: described.internal,
-          stackTrace: described.stack,
-        }),
-      );
+      await emit(errorTrace(described, name, run));
     }
   }
   run.logger.info('Finished syncing');
   return { failed };
+}
+
+function errorTrace(described: ReturnType<typeof describeError>, stream: string, run: RunContext): AirbyteMessage {
+  return errorTraceMessage(described.message, described.failureType, run.clock(), {
+    stream,
+    internalMessage: described.internal,
+    stackTrace: described.stack,
+  });
 }
 
 export function describeError(error: unknown): {

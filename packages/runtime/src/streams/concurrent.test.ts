@@ -38,7 +38,7 @@ describe('readConcurrently', () => {
     );
     for (const s of slices) {
       const mine = events.filter((e) => e.slice === s);
-      expect(mine.map((e) => (e.done ? 'done' : e.item))).toEqual([`${s}:0`, `${s}:1`, `${s}:2`, `${s}:3`, `${s}:4`, 'done']);
+      expect(mine.map((e) => (e.done ? 'done' : e.failed ? 'failed' : e.item))).toEqual([`${s}:0`, `${s}:1`, `${s}:2`, `${s}:3`, `${s}:4`, 'done']);
     }
     expect(events).toHaveLength(20 * 6);
   });
@@ -86,5 +86,37 @@ describe('readConcurrently', () => {
     await sleep(20);
     expect(produced).toBeLessThanOrEqual(12);
     await iterator.return?.();
+  });
+
+  it.each([1, 3])('isolateFailures (limit %i): a failed slice ends with a failed event, the others are read', async (limit) => {
+    const events = await collect(
+      readConcurrently(
+        fromArray([1, 2, 3, 4]),
+        limit,
+        async function* (s) {
+          await sleep(s);
+          yield `${s}:a`;
+          if (s === 2) throw new Error('slice 2 broke');
+          yield `${s}:b`;
+        },
+        1000,
+        true,
+      ),
+    );
+    const of = (s: number) =>
+      events.filter((e) => e.slice === s).map((e) => (e.done ? 'done' : e.failed ? String((e.failed.error as Error).message) : e.item));
+    expect(of(1)).toEqual(['1:a', '1:b', 'done']);
+    expect(of(2)).toEqual(['2:a', 'slice 2 broke']);
+    expect(of(3)).toEqual(['3:a', '3:b', 'done']);
+    expect(of(4)).toEqual(['4:a', '4:b', 'done']);
+  });
+
+  it('isolateFailures: an error of the slice generator still stops the read', async () => {
+    async function* broken(): AsyncIterable<number> {
+      yield 1;
+      throw new Error('no more slices');
+    }
+    const run = collect(readConcurrently(broken(), 2, async function* (s) { yield s; }, 1000, true));
+    await expect(run).rejects.toThrow('no more slices');
   });
 });

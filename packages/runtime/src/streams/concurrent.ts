@@ -2,19 +2,32 @@
  * Reads several slices at once (a manifest's `concurrency_level`) and yields their items as they
  * come, each slice's items in order, followed by a `done` marker for that slice. At most `limit`
  * slices are in flight, and each worker waits while the shared queue is full, so memory stays
- * bounded however many records there are. The first error stops every worker and is rethrown.
+ * bounded however many records there are. The first error stops every worker and is rethrown,
+ * unless `isolateFailures`: then a slice that fails ends with a `failed` event (after the items it
+ * gave) and the other slices go on, as the CDK's concurrent read does. An error of the slice
+ * generator itself always stops the read.
  */
-export type SliceEvent<S, R> = { slice: S; item: R; done?: false } | { slice: S; done: true };
+export type SliceEvent<S, R> =
+  | { slice: S; item: R; done?: false; failed?: undefined }
+  | { slice: S; done: true; failed?: undefined }
+  | { slice: S; failed: { error: unknown }; done?: false };
 
 export async function* readConcurrently<S, R>(
   slices: AsyncIterable<S>,
   limit: number,
   readSlice: (slice: S) => AsyncIterable<R>,
   highWaterMark = 1000,
+  isolateFailures = false,
 ): AsyncIterable<SliceEvent<S, R>> {
   if (limit <= 1) {
     for await (const slice of slices) {
-      for await (const item of readSlice(slice)) yield { slice, item };
+      try {
+        for await (const item of readSlice(slice)) yield { slice, item };
+      } catch (error) {
+        if (!isolateFailures) throw error;
+        yield { slice, failed: { error } };
+        continue;
+      }
       yield { slice, done: true };
     }
     return;
@@ -74,7 +87,8 @@ export async function* readConcurrently<S, R>(
       }
       queue.push({ slice, done: true });
     } catch (error) {
-      failure ??= { error };
+      if (isolateFailures && !stopped) queue.push({ slice, failed: { error } });
+      else failure ??= { error };
     } finally {
       running -= 1;
       notify();

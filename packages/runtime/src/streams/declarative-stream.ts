@@ -6,7 +6,28 @@ import { readConcurrently } from './concurrent.js';
 import type { SchemaLoader } from './schema-loaders/schema-loader.js';
 
 /** A record (with the slice it was read in) or a state covering the records before it. */
-export type StreamEvent = { record: Json; slice: StreamSlice; state?: undefined } | { state: Json; record?: undefined };
+export type StreamEvent =
+  | { record: Json; slice: StreamSlice; state?: undefined; failure?: undefined }
+  | { state: Json; record?: undefined; failure?: undefined }
+  /** A slice that failed while the others go on (only with `isolateSliceFailures`). */
+  | { failure: unknown; slice: StreamSlice; record?: undefined; state?: undefined };
+
+export interface ReadOptions {
+  /**
+   * Read the other slices when one fails, as the CDK's concurrent read does: the failure comes as
+   * an event, the failed slice is never closed (no state covers it), and once every slice is done
+   * the stream writes its state and throws SliceFailures. Without it the first failure is thrown.
+   */
+  isolateSliceFailures?: boolean;
+}
+
+/** The stream ended with slices that failed; each was reported as a `failure` event already. */
+export class SliceFailures extends Error {
+  constructor(readonly failures: unknown[]) {
+    super(`${failures.length} slice(s) failed`);
+    this.name = 'SliceFailures';
+  }
+}
 
 /** What a stream needs of its retriever (SimpleRetriever or AsyncRetriever). */
 export interface Retriever {
@@ -61,7 +82,7 @@ export class DeclarativeStream {
     return this.parts.incremental;
   }
 
-  async *read(state: Json | undefined): AsyncIterable<StreamEvent> {
+  async *read(state: Json | undefined, options: ReadOptions = {}): AsyncIterable<StreamEvent> {
     const { cursor, router, retriever } = this.parts;
     const initial = this.parts.migrateState ? this.parts.migrateState(state) : state;
     cursor.setInitialState(initial);
@@ -72,9 +93,16 @@ export class DeclarativeStream {
     };
     const slices = limitSlices(cursor.slices(partitions), this.parts.sliceLimit);
     const { concurrency } = this.parts;
+    const failures: unknown[] = [];
     try {
       // Pages are queued, so a few per worker bound the memory.
-      for await (const event of readConcurrently(slices, concurrency, readSlice, Math.max(2, concurrency * 2))) {
+      const events = readConcurrently(slices, concurrency, readSlice, Math.max(2, concurrency * 2), options.isolateSliceFailures);
+      for await (const event of events) {
+        if (event.failed) {
+          failures.push(event.failed.error);
+          yield { failure: event.failed.error, slice: event.slice };
+          continue;
+        }
         if (!event.done) {
           for (const record of event.item) if (cursor.observe(event.slice, record)) yield { record, slice: event.slice };
           continue;
@@ -91,6 +119,7 @@ export class DeclarativeStream {
     }
     const finalState = cursor.finalState();
     if (finalState) yield { state: finalState };
+    if (failures.length > 0) throw new SliceFailures(failures);
   }
 
   /** This stream is read for a child stream: its requests show as PARENT_STREAM. */

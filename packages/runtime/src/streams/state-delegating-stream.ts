@@ -6,7 +6,7 @@ import { NO_CURSOR_STATE_KEY } from '../incremental/cursor.js';
 import { DatetimeConverter, isConcurrentState } from '../incremental/state-converter.js';
 import { InterpolatedString } from '../interpolation/index.js';
 import { pyStr, truthy } from '../interpolation/values.js';
-import { DeclarativeStream, type StreamEvent, type StreamParts } from './declarative-stream.js';
+import { DeclarativeStream, type ReadOptions, type StreamEvent, type StreamParts } from './declarative-stream.js';
 import type { PreparableSchemaLoader } from './schema-loaders/dynamic-schema-loader.js';
 
 /** Reads a state's cursor datetime the way one of the two streams' cursors would. */
@@ -55,7 +55,7 @@ export class StateDelegatingStream extends DeclarativeStream {
     return new StateDelegatingStream(delegatingParts(selection, fullRefresh, incremental), run, selection, fullRefresh, incremental, retention, run);
   }
 
-  override async *read(state: Json | undefined): AsyncIterable<StreamEvent> {
+  override async *read(state: Json | undefined, options: ReadOptions = {}): AsyncIterable<StreamEvent> {
     let incoming = hasState(state) ? state : undefined;
     // The CDK checks the retention period only for streams the user selected, never for a
     // stream built as another stream's parent.
@@ -64,7 +64,7 @@ export class StateDelegatingStream extends DeclarativeStream {
       yield { state: {} };
     }
     this.selection.active = incoming ? this.incrementalStream : this.fullRefreshStream;
-    yield* this.selection.active.read(incoming);
+    yield* this.selection.active.read(incoming, options);
   }
 
   override markAsParent(): void {
