@@ -1,7 +1,7 @@
 import { isTruthy } from '../extractors/dpath-extractor.js';
 import type { Builder } from '../factory/build-context.js';
 import { RuntimeError } from '../errors/runtime-error.js';
-import type { RequestOption } from '../requesters/request-option.js';
+import { RequestOption } from '../requesters/request-option.js';
 import { emptyOptions, type RequestOptions } from '../requesters/request-options.js';
 import type { PageInfo, PageToken, PaginationStrategy, Paginator } from './paginator.js';
 
@@ -56,6 +56,15 @@ export const buildDefaultPaginator: Builder<Paginator> = (model, ctx) => {
   if (pageSizeOption && !strategy.pageSize()) {
     throw new RuntimeError('MANIFEST_INVALID', 'page_size_option is set but the pagination strategy has no page_size', {
       path: `${ctx.path}.page_size_option`,
+    });
+  }
+  // As the CDK (which refuses the manifest): a page size written where the page token goes
+  // would replace the token, so every page would ask for the same offset or cursor.
+  const clash = pageTokenOption instanceof RequestOption && pageSizeOption ? pageTokenOption.clashWith(pageSizeOption) : undefined;
+  if (clash !== undefined) {
+    throw new RuntimeError('MANIFEST_INVALID', `page_token_option and page_size_option both write '${clash}' (${pageSizeOption!.injectInto}): the page size would replace the page token`, {
+      path: ctx.path,
+      help: 'Give the page token and the page size different field names',
     });
   }
   return new DefaultPaginator(strategy, pageTokenOption, pageSizeOption);

@@ -18,6 +18,30 @@ export class RequestOption {
     return injectValue({ inject_into: this.injectInto, fieldName, fieldPath }, value, target);
   }
 
+  /**
+   * The key both this option and `other` write, if any: same place and the same key, or (nested
+   * body_json) one path inside the other. Fields are evaluated with the config alone; one that
+   * needs more (a slice, a token) cannot be checked before the read and is taken as no clash.
+   */
+  clashWith(other: RequestOption): string | undefined {
+    if (this.injectInto !== other.injectInto) return undefined;
+    const mine = this.keyPath();
+    const theirs = other.keyPath();
+    if (!mine || !theirs) return undefined;
+    const shorter = mine.length <= theirs.length ? mine : theirs;
+    const longer = shorter === mine ? theirs : mine;
+    return shorter.every((part, i) => part === longer[i]) ? shorter.join('.') : undefined;
+  }
+
+  private keyPath(): string[] | undefined {
+    try {
+      if (this.fieldPath) return this.fieldPath.map((part) => String(part.eval(this.config, {})));
+      return this.fieldName ? [String(this.fieldName.eval(this.config, {}))] : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The key this option writes, for messages and conflict checks. */
   describe(): string {
     return `${this.injectInto}:${this.fieldName?.source ?? this.fieldPath?.map((p) => p.source).join('.')}`;
