@@ -152,11 +152,15 @@ function sameToken(a: PageToken, b: PageToken): boolean {
   return stringifyJson(a.next_page_token) === stringifyJson(b.next_page_token);
 }
 
-/** Headers as templates see them: `link` replaced by the parsed links, as requests' response.links. */
+/**
+ * Headers as the paginator's templates see them: `link` replaced by the parsed links, as requests'
+ * `response.links`, and `{}` when the response has no Link header (so `headers['link'].get('next')`
+ * is none on the last page instead of an error).
+ */
 export function headersWithLinks(response: HttpResponse): Json {
   const headers: Json = { ...response.headers };
   const link = response.headers.link;
-  if (link !== undefined) headers.link = parseLinkHeader(link);
+  headers.link = link === undefined ? {} : parseLinkHeader(link);
   return headers;
 }
 
