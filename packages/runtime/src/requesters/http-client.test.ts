@@ -42,3 +42,35 @@ describe('UndiciHttpClient onLoaded', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('UndiciHttpClient response turns', () => {
+  it('hands back responses that arrive together at least two event-loop turns apart', async () => {
+    // The server answers both requests at once, once both have arrived.
+    const waiting: Array<() => void> = [];
+    server = createServer((_req, res) => {
+      waiting.push(() => res.end('{}'));
+      if (waiting.length === 2) for (const answer of waiting.splice(0)) answer();
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn += 1;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const client = new UndiciHttpClient();
+    try {
+      const turnsAtResponse: number[] = [];
+      await Promise.all(
+        ['a', 'b'].map((path) => client.send({ method: 'GET', url: `${url}/${path}`, headers: {} }).then(() => turnsAtResponse.push(turn))),
+      );
+      const [first, second] = turnsAtResponse as [number, number];
+      expect(second - first).toBeGreaterThanOrEqual(2);
+    } finally {
+      ticking = false;
+      await client.close();
+    }
+  });
+});
