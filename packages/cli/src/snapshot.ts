@@ -20,16 +20,20 @@ function main(args: string[]): void {
   // them on a read), and `spec` never loads undici at all.
   const http = new UndiciHttpClient({ onLoaded: () => setFlagsFromString('--liftoff-only') });
   runEntrypoint(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, http })
-    .finally(() => http.close())
-    .then(
-      (code) => {
-        process.exitCode = code;
-      },
-      (error: unknown) => {
-        process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exitCode = 1;
-      },
-    );
+    .catch((error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      return 1;
+    })
+    .then(exitOnceFlushed);
+}
+
+/**
+ * Exits as soon as everything written has reached stdout and stderr. The run is over: closing
+ * undici's keep-alive connections one by one first (or waiting for a slice still in flight when
+ * `check` has its record) only delays the exit, ~12 ms on a read of 10 slices.
+ */
+function exitOnceFlushed(code: number): void {
+  process.stderr.write('', () => process.stdout.write('', () => process.exit(code)));
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
