@@ -35,8 +35,12 @@ export class RequestOption {
 
   private keyPath(): string[] | undefined {
     try {
-      if (this.fieldPath) return this.fieldPath.map((part) => String(part.eval(this.config, {})));
-      return this.fieldName ? [String(this.fieldName.eval(this.config, {}))] : undefined;
+      // As injectValue: a nested path only for body_json, otherwise the field name first.
+      const name = this.fieldName ? String(this.fieldName.eval(this.config, {})) : undefined;
+      const path = this.fieldPath?.map((part) => String(part.eval(this.config, {})));
+      if (this.injectInto === 'body_json') return path ?? (name === undefined ? undefined : [name]);
+      const key = name ?? path?.[0];
+      return key === undefined ? undefined : [key];
     } catch {
       return undefined;
     }
