@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadManifest, runEntrypoint } from '../packages/runtime/dist/index.js';
+import { sample } from './sample-config.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d);
@@ -39,53 +40,6 @@ const customList = join(dir, 'needs-custom-components.txt');
 const custom = new Set(existsSync(customList) ? readFileSync(customList, 'utf8').split(/\s+/).filter(Boolean) : []);
 const work = process.env.DIFF_WORK_DIR ?? join(tmpdir(), 'manifold-diff-cdk');
 mkdirSync(work, { recursive: true });
-
-// ---------- config samples (as scripts/check-catalog.mjs) ----------
-function sample(schema, key = '') {
-  if (!schema || typeof schema !== 'object') return 'x';
-  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  if (schema.const !== undefined) return schema.const;
-  const candidates = [
-    ...(Array.isArray(schema.examples) ? schema.examples : schema.examples !== undefined ? [schema.examples] : []),
-    ...(schema.default !== undefined ? [schema.default] : []),
-    ...(Array.isArray(schema.enum) ? schema.enum : []),
-  ];
-  for (const c of candidates) {
-    const v = coerce(c, type, schema);
-    if (v !== undefined) return v;
-  }
-  const branches = schema.oneOf ?? schema.anyOf;
-  if (Array.isArray(branches) && branches.length > 0) return sample({ type: 'object', ...branches[0] }, key);
-  switch (type) {
-    case 'integer': case 'number': return schema.minimum ?? 1;
-    case 'boolean': return false;
-    case 'array': return schema.items ? [sample(schema.items, key)] : [];
-    case 'object': { const o = {}; for (const [n, s] of Object.entries(schema.properties ?? {})) o[n] = sample(s, n); return o; }
-    default: return stringFor(schema, key);
-  }
-}
-function coerce(value, type, schema) {
-  if (type === 'array') { const items = Array.isArray(value) ? value : [value]; return schema.items ? items.map((i) => coerce(i, schema.items.type, schema.items) ?? i) : items; }
-  if (type === 'integer' || type === 'number') { const n = typeof value === 'number' ? value : Number(value); return Number.isFinite(n) ? n : undefined; }
-  if (type === 'boolean') return typeof value === 'boolean' ? value : undefined;
-  if (type === 'string') {
-    const t = typeof value === 'string' ? value : JSON.stringify(value);
-    if (schema.pattern && !safeTest(schema.pattern, t)) return undefined;
-    if ((schema.format === 'date-time' || schema.format === 'date') && !/^\d{4}-\d{2}-\d{2}/.test(t)) return undefined;
-    return t;
-  }
-  return value;
-}
-function safeTest(p, t) { try { return new RegExp(p, 'u').test(t); } catch { return true; } }
-function stringFor(schema, key) {
-  const guesses = ['2024-01-01T00:00:00Z', '2024-01-01T00:00:00.000Z', '2024-01-01', '01-01-2024', '01/01/2024 00:00', '2024-01-01 00:00:00', 'https://example.com', 'example.com', 'a@example.com', 'live_example', 'sk_live_abc123', 'ABC123', 'example', '12345'];
-  if (schema.pattern) { const m = guesses.find((g) => safeTest(schema.pattern, g)); if (m) return m; }
-  if (schema.format === 'date-time') return '2024-01-01T00:00:00Z';
-  if (schema.format === 'date' || /date/i.test(key)) return '2024-01-01';
-  if (schema.format === 'uri' || /url|uri|domain|host/i.test(key)) return 'https://example.com';
-  if (schema.format === 'email') return 'a@example.com';
-  return 'example';
-}
 
 // ---------- "now" normalisation: both runs happen at different wall times ----------
 const NOW = Date.now();
